@@ -1,0 +1,71 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: 'sqlite' | 'kurrentdb';
+  kurrentConnectionString: string | null;
+  redisUrl: string | null;
+  auth: {
+    jwtSecret: string | null;
+    jwksUrl: string | null;
+    publicKey: string | null;
+    issuer: string | null;
+    audience: string | null;
+  };
+  smtpUrl: string | null;
+  mailFrom: string;
+  accessReminderIntervalSeconds: number;
+  production: boolean;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const text = (env: Env, name: string): string | null => {
+  const value = env[name]?.trim();
+  return value ? value : null;
+};
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads the contract's configuration variables ("Running it"); throws on a bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const eventStore = text(env, 'EVENT_STORE') ?? 'sqlite';
+  if (eventStore !== 'sqlite' && eventStore !== 'kurrentdb') {
+    throw new Error(`EVENT_STORE must be "sqlite" or "kurrentdb", got "${eventStore}"`);
+  }
+  const kurrentConnectionString = text(env, 'KURRENTDB_CONNECTION_STRING');
+  if (eventStore === 'kurrentdb' && kurrentConnectionString === null) {
+    throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING');
+  }
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? './data'),
+    eventStore,
+    kurrentConnectionString,
+    redisUrl: text(env, 'REDIS_URL'),
+    auth: {
+      jwtSecret: text(env, 'AUTH_JWT_SECRET'),
+      jwksUrl: text(env, 'AUTH_JWKS_URL'),
+      publicKey: text(env, 'AUTH_PUBLIC_KEY'),
+      issuer: text(env, 'AUTH_ISSUER'),
+      audience: text(env, 'AUTH_AUDIENCE'),
+    },
+    smtpUrl: text(env, 'SMTP_URL'),
+    mailFrom: text(env, 'MAIL_FROM') ?? 'Smart Account access <no-reply@localhost>',
+    accessReminderIntervalSeconds: integer(env, 'ACCESS_REMINDER_INTERVAL_SECONDS', 86400, 0, 365 * 86400),
+    production: env.NODE_ENV === 'production',
+    logLevel: text(env, 'LOG_LEVEL') ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  };
+}

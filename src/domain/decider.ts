@@ -1,0 +1,26 @@
+import type { JsonObject } from '../eventstore/port';
+
+/** A domain event before it is stored: its type name and its data. */
+export interface DomainEvent<T extends string = string, D extends JsonObject = JsonObject> {
+  type: T;
+  data: D;
+}
+
+/** Who is acting, as the command side sees it. */
+export interface Actor {
+  userId: string;
+  /** Platform roles from the token (contract: `support`, `auditor`). */
+  platformRoles: readonly string[];
+  /** Set only when a `support` user sent `X-Support-Case`. */
+  supportCaseId: string | null;
+}
+
+/**
+ * A pure decider: no I/O, no clock, no randomness. Time, IDs and the actor arrive
+ * inside the command.
+ */
+export interface Decider<C, E extends DomainEvent, S> {
+  readonly initialState: S;
+  decide(command: C, state: S): E[];
+  evolve(state: S, event: E): S;
+}

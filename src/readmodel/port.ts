@@ -1,0 +1,36 @@
+import type { JsonValue, Position } from '../eventstore/port';
+
+/**
+ * The read-model store port. Redis-shaped on purpose (keys, JSON documents, sorted sets)
+ * so the in-process and Redis adapters answer the same way.
+ */
+export interface ScoredMember {
+  member: string;
+  score: number;
+}
+
+export interface ReadModelReader {
+  get<T extends JsonValue>(key: string): Promise<T | undefined>;
+  getMany<T extends JsonValue>(keys: readonly string[]): Promise<(T | undefined)[]>;
+  /** Members in ascending score order (ties by member), strictly after `afterScore` when given. */
+  sortedRange(key: string, options: { afterScore?: number; limit: number }): Promise<ScoredMember[]>;
+  sortedCount(key: string): Promise<number>;
+  sortedScore(key: string, member: string): Promise<number | undefined>;
+  /** Members (of a sorted set whose scores are all 0) starting with `prefix`, in lexical order. */
+  lexRangeByPrefix(key: string, prefix: string, limit?: number): Promise<string[]>;
+}
+
+export type WriteOp =
+  | { op: 'set'; key: string; value: JsonValue }
+  | { op: 'del'; key: string }
+  | { op: 'sortedAdd'; key: string; member: string; score: number }
+  | { op: 'sortedRemove'; key: string; member: string };
+
+export interface ReadModelStore extends ReadModelReader {
+  getCheckpoint(projection: string): Promise<Position | null>;
+  /** Applies the writes and moves the checkpoint, all or nothing. */
+  commit(projection: string, ops: readonly WriteOp[], checkpoint: Position): Promise<void>;
+  /** Deletes every key starting with one of the prefixes, and the projection's checkpoint. */
+  reset(projection: string, keyPrefixes: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
