@@ -107,6 +107,8 @@ export class WrongExpectedVersionError extends Error {
     /** The stream's actual last revision; null when it does not exist. */
     readonly actual: number | null,
   ) {
-    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${actual === null ? 'no stream' : actual}`);
+    super(
+      `Stream ${streamId}: expected revision ${String(expected)}, actual ${actual === null ? 'no stream' : actual}`,
+    );
   }
 }

@@ -1,0 +1,365 @@
+import Database from 'better-sqlite3';
+import type {
+  AppendResult,
+  BatchHandler,
+  EventMetadata,
+  EventStore,
+  EventSubscription,
+  ExpectedRevision,
+  JsonObject,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from './port';
+import { WrongExpectedVersionError } from './port';
+import { sqlitePosition } from './position';
+
+export interface SqliteEventStoreOptions {
+  file: string;
+  /** How often live subscriptions look for appends made by other connections/processes. */
+  pollIntervalMs?: number;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 100;
+const DEFAULT_MAX_BATCH = 500;
+const BUSY_TIMEOUT_MS = 5000;
+
+// The UNIQUE(stream_id, revision) constraint's index also serves stream reads.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    stream_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 0),
+    type TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    UNIQUE (stream_id, revision)
+  )`;
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  occurred_at: string;
+  data: string;
+  metadata: string;
+}
+
+interface InsertRow {
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  occurred_at: string;
+  data: string;
+  metadata: string;
+}
+
+/** SQLite uses LIMIT -1 for "no limit". */
+const limit = (maxCount: number | undefined): number => (maxCount === undefined ? -1 : Math.max(0, maxCount));
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  eventId: row.event_id,
+  type: row.type,
+  streamId: row.stream_id,
+  revision: row.revision,
+  position: sqlitePosition(row.position),
+  occurredAt: row.occurred_at,
+  data: JSON.parse(row.data) as JsonObject,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+});
+
+const metadataJson = (m: EventMetadata): string =>
+  JSON.stringify({
+    actorId: m.actorId ?? null,
+    correlationId: m.correlationId ?? null,
+    causationId: m.causationId ?? null,
+    supportCaseId: m.supportCaseId ?? null,
+  });
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof Database.SqliteError &&
+  (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+
+const expectationMet = (expected: ExpectedRevision, actual: number | null): boolean => {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === null;
+    case 'stream_exists':
+      return actual !== null;
+    default:
+      return actual === expected;
+  }
+};
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+
+  private readonly lastRevisionStmt;
+  private readonly eventByIdStmt;
+  private readonly streamForwardStmt;
+  private readonly streamBackwardStmt;
+  private readonly allAfterStmt;
+  private readonly headStmt;
+  private readonly insertStmt;
+  private readonly appendTx;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.db = new Database(options.file);
+    try {
+      // busy_timeout first so that the other pragmas and the schema wait for other processes' locks.
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+
+    this.lastRevisionStmt = this.db
+      .prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream_id = ?')
+      .pluck();
+    this.eventByIdStmt = this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?');
+    this.streamForwardStmt = this.db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+    );
+    this.streamBackwardStmt = this.db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+    );
+    this.allAfterStmt = this.db.prepare<[bigint, number], EventRow>(
+      'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
+    );
+    this.headStmt = this.db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck();
+    this.insertStmt = this.db.prepare<[InsertRow]>(
+      `INSERT INTO events (event_id, stream_id, revision, type, occurred_at, data, metadata)
+       VALUES (@event_id, @stream_id, @revision, @type, @occurred_at, @data, @metadata)`,
+    );
+    this.appendTx = this.db.transaction(this.appendInTransaction.bind(this));
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    if (new Set(events.map((e) => e.eventId)).size !== events.length) {
+      throw new Error(`Stream ${streamId}: duplicate event IDs in one append`);
+    }
+    let outcome: { result: AppendResult; wrote: boolean };
+    try {
+      outcome = this.appendTx.immediate(streamId, events, expected);
+    } catch (error) {
+      // Only reachable if an event ID is already stored in another stream (or the schema is written
+      // to outside this adapter): the database's uniqueness rules have the last word.
+      if (isUniqueViolation(error)) {
+        throw new WrongExpectedVersionError(streamId, expected, this.lastRevision(streamId));
+      }
+      throw error;
+    }
+    if (outcome.wrote) this.subscriptions.forEach((s) => s.wake());
+    return outcome.result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const rows =
+      options.direction === 'backwards'
+        ? this.streamBackwardStmt.all(
+            streamId,
+            options.fromRevision ?? Number.MAX_SAFE_INTEGER,
+            limit(options.maxCount),
+          )
+        : this.streamForwardStmt.all(streamId, options.fromRevision ?? 0, limit(options.maxCount));
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return this.readAllSync(options.after?.commit ?? 0n, limit(options.maxCount));
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
+    const subscription = new SqliteSubscription({
+      after: options.after?.commit ?? 0n,
+      maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
+      pollIntervalMs: this.pollIntervalMs,
+      read: (after, maxCount) => this.readAllSync(after, maxCount),
+      handler,
+      onStop: (s) => this.subscriptions.delete(s),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<Position | null> {
+    const head = this.headStmt.get();
+    return head === null || head === undefined ? null : sqlitePosition(head);
+  }
+
+  /** The connection's effective settings (for diagnostics and tests). */
+  pragmas(): { journalMode: string; synchronous: number; busyTimeoutMs: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    if (this.db.open) this.db.close();
+  }
+
+  private readAllSync(after: bigint, maxCount: number): StoredEvent[] {
+    return this.allAfterStmt.all(after, maxCount).map(toStoredEvent);
+  }
+
+  private lastRevision(streamId: string): number | null {
+    return this.lastRevisionStmt.get(streamId) ?? null;
+  }
+
+  private appendInTransaction(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): { result: AppendResult; wrote: boolean } {
+    const actual = this.lastRevision(streamId);
+
+    const original = events.length > 0 ? this.eventByIdStmt.get(events[0].eventId) : undefined;
+    if (original !== undefined) {
+      const result = this.originalResult(streamId, events, expected, original);
+      if (result === null) throw new WrongExpectedVersionError(streamId, expected, actual);
+      return { result, wrote: false };
+    }
+
+    if (!expectationMet(expected, actual)) throw new WrongExpectedVersionError(streamId, expected, actual);
+
+    if (events.length === 0) {
+      // Nothing to write: report the stream's current state (position 0 = nothing to wait for).
+      const last = actual === null ? undefined : this.streamBackwardStmt.get(streamId, actual, 1);
+      return {
+        result: { nextExpectedRevision: actual ?? -1, position: sqlitePosition(last?.position ?? 0) },
+        wrote: false,
+      };
+    }
+
+    let revision = actual ?? -1;
+    let position: number | bigint = 0;
+    for (const event of events) {
+      revision += 1;
+      position = this.insertStmt.run({
+        event_id: event.eventId,
+        stream_id: streamId,
+        revision,
+        type: event.type,
+        occurred_at: event.occurredAt,
+        data: JSON.stringify(event.data),
+        metadata: metadataJson(event.metadata),
+      }).lastInsertRowid;
+    }
+    return { result: { nextExpectedRevision: revision, position: sqlitePosition(position) }, wrote: true };
+  }
+
+  /**
+   * The first event's ID is already stored. The append is a retry (and gets the original result)
+   * only if all the given IDs are stored consecutively in this stream where `expected` puts them;
+   * otherwise null.
+   */
+  private originalResult(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    first: EventRow,
+  ): AppendResult | null {
+    const start = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : first.revision;
+    const stored = this.streamForwardStmt.all(streamId, start, events.length);
+    if (stored.length !== events.length || stored.some((row, i) => row.event_id !== events[i].eventId)) {
+      return null;
+    }
+    const last = stored[stored.length - 1];
+    return { nextExpectedRevision: last.revision, position: sqlitePosition(last.position) };
+  }
+}
+
+interface SubscriptionParams {
+  after: bigint;
+  maxBatch: number;
+  pollIntervalMs: number;
+  read(after: bigint, maxCount: number): StoredEvent[];
+  handler: BatchHandler;
+  onStop(subscription: SqliteSubscription): void;
+}
+
+class SqliteSubscription implements EventSubscription {
+  readonly done: Promise<void>;
+  private closed = false;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(private readonly params: SubscriptionParams) {
+    // Start on a later tick: the handler must not run before subscribeToAll has returned.
+    this.done = Promise.resolve().then(() => this.run());
+    // A failure is reported through `done`; do not also crash the process when nobody awaits it.
+    this.done.catch(() => undefined);
+  }
+
+  /** Wakes a subscription that is waiting for new events. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /**
+   * No batch is delivered after this resolves. A batch already being handled is not awaited, so a
+   * handler may close its own subscription.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake();
+  }
+
+  private async run(): Promise<void> {
+    const { read, handler, maxBatch } = this.params;
+    let after = this.params.after;
+    try {
+      while (!this.closed) {
+        const batch = read(after, maxBatch);
+        if (batch.length === 0) {
+          // Set up synchronously after the read, so an in-process append cannot slip in between.
+          await this.sleep();
+          continue;
+        }
+        await handler(batch);
+        after = batch[batch.length - 1].position.commit;
+      }
+    } finally {
+      this.closed = true;
+      this.params.onStop(this);
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.params.pollIntervalMs);
+      this.wakeUp = done;
+    });
+  }
+}
+
+export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  return new SqliteEventStore(options);
+}
