@@ -17,10 +17,15 @@ export interface Actor {
 
 /**
  * A pure decider: no I/O, no clock, no randomness. Time, IDs and the actor arrive
- * inside the command.
+ * inside the command. `decide` never changes the state it is given; `evolve` may update
+ * it in place and return it (large aggregates would otherwise copy themselves per event),
+ * so a state is never used again after it was evolved, and each fold starts from a fresh
+ * `initialState()`.
  */
 export interface Decider<C, E extends DomainEvent, S> {
-  readonly initialState: S;
+  /** Names the aggregate (e.g. for caches keyed by stream). */
+  readonly name: string;
+  initialState(): S;
   decide(command: C, state: S): E[];
   evolve(state: S, event: E): S;
 }
