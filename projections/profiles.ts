@@ -1,0 +1,47 @@
+import type { ProfileEvent } from '../src/domain/profile/events';
+import type { StoredEvent } from '../src/eventstore/port';
+import type { Projection, ProjectionTx } from '../src/readmodel/projection';
+
+export type ProfileDoc = {
+  userId: string;
+  email: string;
+  name: string;
+  company: string | null;
+  active: boolean;
+  registeredAt: string;
+};
+
+export const profileKey = (userId: string): string => `profile:${userId}`;
+/** A sorted set of the user IDs whose profile has this email (lower-cased). */
+export const profilesByEmailKey = (email: string): string => `profile-email:${email.toLowerCase()}`;
+
+async function apply(stored: StoredEvent, tx: ProjectionTx): Promise<void> {
+  const event = { type: stored.type, data: stored.data } as ProfileEvent;
+  switch (event.type) {
+    case 'ProfileRegistered': {
+      const { userId, email, name, company, registeredAt } = event.data;
+      tx.set(profileKey(userId), { userId, email, name, company, active: true, registeredAt });
+      tx.sortedAdd(profilesByEmailKey(email), userId, 0);
+      return;
+    }
+    case 'ProfileUpdated': {
+      const { userId, changes } = event.data;
+      const doc = await tx.get<ProfileDoc>(profileKey(userId));
+      if (!doc) return;
+      if (changes.email !== undefined && changes.email.toLowerCase() !== doc.email.toLowerCase()) {
+        tx.sortedRemove(profilesByEmailKey(doc.email), userId);
+        tx.sortedAdd(profilesByEmailKey(changes.email), userId, 0);
+      }
+      tx.set(profileKey(userId), { ...doc, ...changes });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+export const profilesProjection: Projection = {
+  name: 'profiles.v1',
+  keyPrefixes: ['profile:', 'profile-email:'],
+  apply,
+};

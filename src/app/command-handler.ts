@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Decider, DomainEvent } from '../domain/decider';
+import { conflict } from '../domain/errors';
+import type { EventMetadata, EventStore, NewEvent, Position } from '../eventstore/port';
+import { WrongExpectedVersionError } from '../eventstore/port';
+import { KeyedLock } from './keyed-lock';
+
+/** Who and when, recorded on every event a command appends. */
+export interface CommandEnvelope {
+  actorId: string | null;
+  correlationId: string | null;
+  supportCaseId: string | null;
+  /** ISO-8601; also handed to the decider inside the command. */
+  occurredAt: string;
+}
+
+export interface CommandResult<E, S> {
+  /** The events appended by this command (empty when it changed nothing). */
+  events: E[];
+  /** The aggregate's state after the command. */
+  state: S;
+  /** Global position of the last event appended, or null when nothing was appended. */
+  position: Position | null;
+}
+
+interface Loaded {
+  state: unknown;
+  /** Revision of the last event folded into `state`; -1 for a new stream. */
+  revision: number;
+}
+
+const PAGE = 1000;
+
+/**
+ * Load → decide → append with the loaded revision as the expected one; on a concurrent
+ * change, catch up and decide again (bounded), then CONFLICT. Loaded states stay cached so
+ * a command reads only the events appended since it last saw the stream.
+ */
+export class CommandHandler {
+  private readonly cache = new Map<string, Loaded>();
+  // Deciders may evolve cached states in place, so one process handles one stream at a time.
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: { maxAttempts?: number; cacheSize?: number } = {},
+  ) {}
+
+  async execute<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    envelope: CommandEnvelope,
+  ): Promise<CommandResult<E, S>> {
+    return this.lock.run(streamId, () => this.executeLocked(decider, streamId, command, envelope));
+  }
+
+  private async executeLocked<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    envelope: CommandEnvelope,
+  ): Promise<CommandResult<E, S>> {
+    const maxAttempts = this.options.maxAttempts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(decider, streamId);
+      const decided = decider.decide(command, loaded.state);
+      if (decided.length === 0) return { events: [], state: loaded.state, position: null };
+      const events = decided.map((event) => toNewEvent(event, envelope));
+      try {
+        const result = await this.store.append(
+          streamId,
+          events,
+          loaded.revision < 0 ? 'no_stream' : loaded.revision,
+        );
+        const state = decided.reduce(decider.evolve, loaded.state);
+        this.remember(cacheKey(decider, streamId), { state, revision: result.nextExpectedRevision });
+        return { events: decided, state, position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (attempt >= maxAttempts) {
+          throw conflict('The account was changed by others at the same time; please try again');
+        }
+      }
+    }
+  }
+
+  /** The aggregate's current state (cached, caught up with the stream). */
+  async state<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<S> {
+    return this.lock.run(streamId, async () => (await this.load(decider, streamId)).state);
+  }
+
+  private async load<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+  ): Promise<{ state: S; revision: number }> {
+    const key = cacheKey(decider, streamId);
+    const cached = this.cache.get(key);
+    let state = (cached?.state as S | undefined) ?? decider.initialState();
+    let revision = cached?.revision ?? -1;
+    for (;;) {
+      const page = await this.store.readStream(streamId, { fromRevision: revision + 1, maxCount: PAGE });
+      for (const event of page) state = decider.evolve(state, { type: event.type, data: event.data } as E);
+      if (page.length > 0) revision = page[page.length - 1].revision;
+      if (page.length < PAGE) break;
+    }
+    this.remember(key, { state, revision });
+    return { state, revision };
+  }
+
+  private remember(key: string, loaded: Loaded): void {
+    // Map keeps insertion order: re-inserting marks the entry as most recently used.
+    this.cache.delete(key);
+    this.cache.set(key, loaded);
+    const limit = this.options.cacheSize ?? 10_000;
+    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+const cacheKey = (decider: { name: string }, streamId: string) => `${decider.name}\u0000${streamId}`;
+
+function toNewEvent(event: DomainEvent, envelope: CommandEnvelope): NewEvent {
+  const metadata: EventMetadata = {
+    actorId: envelope.actorId,
+    correlationId: envelope.correlationId,
+    causationId: null,
+    supportCaseId: envelope.supportCaseId,
+  };
+  return {
+    eventId: randomUUID(),
+    type: event.type,
+    occurredAt: envelope.occurredAt,
+    data: event.data,
+    metadata,
+  };
+}

@@ -1,0 +1,180 @@
+import type { Logger } from 'pino';
+import type { EventStore, EventSubscription, Position, StoredEvent } from '../eventstore/port';
+import { positionReached } from '../eventstore/position';
+import { BatchTx } from './batch';
+import type { ReadModelStore } from './port';
+import type { Projection } from './projection';
+
+export type CommittedListener = (projection: string, events: readonly StoredEvent[]) => void;
+
+interface Running {
+  projection: Projection;
+  checkpoint: Position | null;
+  subscription: EventSubscription | null;
+  failures: number;
+  lastError: string | null;
+}
+
+interface Waiter {
+  target: Position;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface ProjectorOptions {
+  maxBatch?: number;
+  /** Called before each batch is committed; tests use it to crash between batches. */
+  beforeCommit?: (projection: string, events: readonly StoredEvent[]) => void;
+}
+
+/**
+ * Runs projections: each consumes the global log from its own checkpoint and commits its
+ * writes together with the new checkpoint, one batch at a time.
+ */
+export class Projector {
+  private readonly running = new Map<string, Running>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly listeners = new Set<CommittedListener>();
+  private stopped = false;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: ReadModelStore,
+    projections: readonly Projection[],
+    private readonly logger: Logger,
+    private readonly options: ProjectorOptions = {},
+  ) {
+    for (const projection of projections) {
+      if (this.running.has(projection.name)) throw new Error(`Duplicate projection ${projection.name}`);
+      this.running.set(projection.name, {
+        projection,
+        checkpoint: null,
+        subscription: null,
+        failures: 0,
+        lastError: null,
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const run of this.running.values()) {
+      run.checkpoint = await this.store.getCheckpoint(run.projection.name);
+      this.subscribe(run);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.running.values()].map((run) => run.subscription?.close()));
+    for (const waiter of this.waiters) this.settle(waiter, false);
+  }
+
+  /** Deletes the projection's read model and checkpoint and replays it from position 0. */
+  async rebuild(name: string): Promise<void> {
+    const run = this.running.get(name);
+    if (!run) throw new Error(`Unknown projection ${name}`);
+    await run.subscription?.close();
+    run.subscription = null;
+    await this.store.reset(name, run.projection.keyPrefixes);
+    run.checkpoint = null;
+    if (!this.stopped) this.subscribe(run);
+  }
+
+  /** Resolves true once every projection has processed `target`, false after the timeout. */
+  waitFor(target: Position, timeoutMs: number): Promise<boolean> {
+    if (this.allReached(target)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        target,
+        resolve,
+        timer: setTimeout(() => this.settle(waiter, false), timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Called after each committed batch, in order; used to publish to subscriptions. */
+  onCommitted(listener: CommittedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): Array<{ name: string; checkpoint: Position | null; lastError: string | null }> {
+    return [...this.running.values()].map((run) => ({
+      name: run.projection.name,
+      checkpoint: run.checkpoint,
+      lastError: run.lastError,
+    }));
+  }
+
+  /** True when every projection has processed the newest event of the log. */
+  async caughtUp(): Promise<boolean> {
+    const head = await this.events.headPosition();
+    return head === null || this.allReached(head);
+  }
+
+  private allReached(target: Position): boolean {
+    for (const run of this.running.values()) if (!positionReached(run.checkpoint, target)) return false;
+    return true;
+  }
+
+  private subscribe(run: Running): void {
+    const subscription = this.events.subscribeToAll(
+      { after: run.checkpoint ?? undefined, maxBatch: this.options.maxBatch ?? 500 },
+      (batch) => this.handleBatch(run, batch),
+    );
+    run.subscription = subscription;
+    subscription.done.then(
+      () => undefined,
+      (error: unknown) => this.restartAfterFailure(run, subscription, error),
+    );
+  }
+
+  private async handleBatch(run: Running, batch: readonly StoredEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    const tx = new BatchTx(this.store);
+    for (const event of batch) await run.projection.apply(event, tx);
+    const checkpoint = batch[batch.length - 1].position;
+    this.options.beforeCommit?.(run.projection.name, batch);
+    await this.store.commit(run.projection.name, tx.ops, checkpoint);
+    run.checkpoint = checkpoint;
+    run.failures = 0;
+    run.lastError = null;
+    for (const listener of this.listeners) {
+      try {
+        listener(run.projection.name, batch);
+      } catch (error) {
+        this.logger.error({ err: error, projection: run.projection.name }, 'projection listener failed');
+      }
+    }
+    for (const waiter of this.waiters) if (this.allReached(waiter.target)) this.settle(waiter, true);
+  }
+
+  private restartAfterFailure(run: Running, failed: EventSubscription, error: unknown): void {
+    if (this.stopped || run.subscription !== failed) return;
+    run.failures += 1;
+    run.lastError = error instanceof Error ? error.message : String(error);
+    const delay = Math.min(30_000, 100 * 2 ** Math.min(run.failures, 8));
+    this.logger.error(
+      { err: error, projection: run.projection.name, retryInMs: delay },
+      'projection failed; resuming from its checkpoint',
+    );
+    setTimeout(() => {
+      if (this.stopped || run.subscription !== failed) return;
+      void this.store.getCheckpoint(run.projection.name).then(
+        (checkpoint) => {
+          run.checkpoint = checkpoint;
+          this.subscribe(run);
+        },
+        (reason: unknown) => this.restartAfterFailure(run, failed, reason),
+      );
+    }, delay).unref();
+  }
+
+  private settle(waiter: Waiter, reached: boolean): void {
+    if (!this.waiters.delete(waiter)) return;
+    clearTimeout(waiter.timer);
+    waiter.resolve(reached);
+  }
+}

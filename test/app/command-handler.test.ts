@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { CommandHandler } from '../../src/app/command-handler';
+import type { Decider, DomainEvent } from '../../src/domain/decider';
+import { DomainError, conflict } from '../../src/domain/errors';
+import type { EventStore } from '../../src/eventstore/port';
+import { openSqliteEventStore } from '../../src/eventstore/sqlite';
+import { tempDir } from '../support/temp';
+
+type Added = DomainEvent<'ItemAdded', { item: string }>;
+type Command = { type: 'Add'; item: string; limit?: number };
+
+/** A list that refuses duplicates and may be bounded: enough to show retries keep rules. */
+const listDecider: Decider<Command, Added, string[]> = {
+  name: 'test-list',
+  initialState: () => [],
+  decide: (command, state) => {
+    if (state.includes(command.item)) return [];
+    if (command.limit !== undefined && state.length >= command.limit) throw conflict('full');
+    return [{ type: 'ItemAdded', data: { item: command.item } }];
+  },
+  evolve: (state, event) => {
+    state.push(event.data.item);
+    return state;
+  },
+};
+
+const envelope = {
+  actorId: 'alice',
+  correlationId: 'c-1',
+  supportCaseId: null,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('command handling', () => {
+  const temp = tempDir();
+  let store: EventStore;
+  beforeAll(() => {
+    store = openSqliteEventStore({ file: path.join(temp.dir, 'events.sqlite') });
+  });
+  afterAll(async () => {
+    await store.close();
+    temp.remove();
+  });
+
+  test('20 concurrent commands on one stream all land: none is lost', async () => {
+    const handlers = Array.from({ length: 4 }, () => new CommandHandler(store, { maxAttempts: 50 }));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        handlers[i % 4].execute(listDecider, 'list-a', { type: 'Add', item: `item-${i}` }, envelope),
+      ),
+    );
+    const stored = await store.readStream('list-a');
+    expect(stored.map((e) => e.data.item).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `item-${i}`).sort(),
+    );
+  });
+
+  test('a rule checked against the latest state holds under concurrency', async () => {
+    const handlers = Array.from({ length: 5 }, () => new CommandHandler(store, { maxAttempts: 50 }));
+    const results = await Promise.allSettled(
+      handlers.map((handler, i) =>
+        handler.execute(listDecider, 'list-b', { type: 'Add', item: `x${i}`, limit: 2 }, envelope),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(await store.readStream('list-b')).toHaveLength(2);
+  });
+
+  test('metadata records the actor and correlation; a cached state catches up with others’ appends', async () => {
+    const mine = new CommandHandler(store);
+    const other = new CommandHandler(store);
+    await mine.execute(listDecider, 'list-c', { type: 'Add', item: 'one' }, envelope);
+    await other.execute(listDecider, 'list-c', { type: 'Add', item: 'two' }, envelope);
+    const result = await mine.execute(listDecider, 'list-c', { type: 'Add', item: 'three' }, envelope);
+    expect(result.state).toEqual(['one', 'two', 'three']);
+    const [first] = await store.readStream('list-c');
+    expect(first.metadata).toEqual({
+      actorId: 'alice',
+      correlationId: 'c-1',
+      causationId: null,
+      supportCaseId: null,
+    });
+    expect(first.occurredAt).toBe(envelope.occurredAt);
+  });
+
+  test('a command that decides nothing appends nothing', async () => {
+    const handler = new CommandHandler(store);
+    await handler.execute(listDecider, 'list-d', { type: 'Add', item: 'a' }, envelope);
+    const again = await handler.execute(listDecider, 'list-d', { type: 'Add', item: 'a' }, envelope);
+    expect(again.events).toEqual([]);
+    expect(again.position).toBeNull();
+    expect(await store.readStream('list-d')).toHaveLength(1);
+  });
+
+  test('too many concurrent changes end in CONFLICT, not a lost write', async () => {
+    const handlers = Array.from({ length: 10 }, () => new CommandHandler(store, { maxAttempts: 1 }));
+    const results = await Promise.allSettled(
+      handlers.map((handler, i) =>
+        handler.execute(listDecider, 'list-e', { type: 'Add', item: `y${i}` }, envelope),
+      ),
+    );
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect((f.reason as DomainError).code).toBe('CONFLICT');
+    expect(await store.readStream('list-e')).toHaveLength(10 - failed.length);
+  });
+});
