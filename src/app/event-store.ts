@@ -1,0 +1,17 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { EventStore } from '../eventstore/port';
+import { openKurrentDbEventStore } from '../eventstore/kurrentdb';
+import { openSqliteEventStore } from '../eventstore/sqlite';
+import type { Config } from './config';
+
+export const sqliteFile = (dataDir: string): string => path.join(dataDir, 'events.sqlite');
+
+/** The configured event store adapter (contract: EVENT_STORE, default the embedded one). */
+export function openEventStore(config: Config): EventStore {
+  if (config.eventStore === 'kurrentdb') {
+    return openKurrentDbEventStore({ connectionString: config.kurrentConnectionString ?? '' });
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return openSqliteEventStore({ file: sqliteFile(config.dataDir) });
+}
