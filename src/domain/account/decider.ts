@@ -1,0 +1,102 @@
+import type { Decider } from '../decider';
+import { conflict } from '../errors';
+import { NAME_MAX, boundedText, optionalText } from '../validation';
+import { decideAddUsers } from './add-users';
+import type { AccountCommand, CreateSmartAccountCommand, CreateVirtualAccountCommand } from './commands';
+import { validateDomainIdentifier } from './domain-identifier';
+import type { AccountEvent } from './events';
+import { decideRemoveUser, decideSetUserRoles } from './manage-users';
+import { authorize } from './permissions';
+import { evolveAccount, initialAccountState, type AccountState } from './state';
+
+export const DEFAULT_VIRTUAL_ACCOUNT_NAME = 'Default';
+export const DESCRIPTION_MAX = 1000;
+
+export const accountStreamId = (accountId: string): string => `account-${accountId}`;
+
+function decideCreateSmartAccount(command: CreateSmartAccountCommand, state: AccountState): AccountEvent[] {
+  const name = boundedText(command.name, 'name', 1, NAME_MAX);
+  const domainIdentifier = validateDomainIdentifier(command.domainIdentifier);
+  if (state.exists) throw conflict('This Smart Account already exists');
+  const { accountId, defaultVirtualAccountId, actor, at } = command;
+  return [
+    {
+      type: 'SmartAccountCreated',
+      data: { accountId, name, domainIdentifier, createdAt: at, createdBy: actor.userId },
+    },
+    {
+      type: 'VirtualAccountCreated',
+      data: {
+        accountId,
+        virtualAccountId: defaultVirtualAccountId,
+        name: DEFAULT_VIRTUAL_ACCOUNT_NAME,
+        description: null,
+        isDefault: true,
+        createdAt: at,
+      },
+    },
+    {
+      type: 'UserAdded',
+      data: {
+        accountId,
+        userId: actor.userId,
+        roles: [{ role: 'SMART_ACCOUNT_ADMIN', virtualAccountId: null }],
+        notify: false,
+        addedAt: at,
+        addedBy: actor.userId,
+      },
+    },
+  ];
+}
+
+function decideCreateVirtualAccount(
+  command: CreateVirtualAccountCommand,
+  state: AccountState,
+): AccountEvent[] {
+  authorize(state, command.actor, 'createVirtualAccount', command.actorExternalRoles);
+  const name = boundedText(command.name, 'name', 1, NAME_MAX);
+  const description = optionalText(command.description, 'description', DESCRIPTION_MAX);
+  const nameKey = name.toLowerCase();
+  if (Object.values(state.virtualAccounts).some((va) => va.name.toLowerCase() === nameKey)) {
+    throw conflict(`A Virtual Account named "${name}" already exists in this Smart Account`);
+  }
+  if (Object.hasOwn(state.virtualAccounts, command.virtualAccountId)) {
+    throw conflict('A Virtual Account with this ID already exists');
+  }
+  return [
+    {
+      type: 'VirtualAccountCreated',
+      data: {
+        accountId: state.accountId,
+        virtualAccountId: command.virtualAccountId,
+        name,
+        description,
+        isDefault: false,
+        createdAt: command.at,
+      },
+    },
+  ];
+}
+
+function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+  switch (command.type) {
+    case 'CreateSmartAccount':
+      return decideCreateSmartAccount(command, state);
+    case 'CreateVirtualAccount':
+      return decideCreateVirtualAccount(command, state);
+    case 'AddUsers':
+      return decideAddUsers(command, state);
+    case 'SetUserRoles':
+      return decideSetUserRoles(command, state);
+    case 'RemoveUser':
+      return decideRemoveUser(command, state);
+  }
+}
+
+/** One stream per Smart Account (`accountStreamId`). */
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  name: 'smart-account',
+  initialState: initialAccountState,
+  decide,
+  evolve: evolveAccount,
+};
