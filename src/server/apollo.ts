@@ -1,0 +1,84 @@
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { httpStatusForCode, findDomainError, type ErrorFormatter } from './errors';
+import { MAX_TOKENS, limitRules } from './limits';
+import { outcomeOf, type ServerMetrics } from './metrics';
+
+export interface ApolloOptions {
+  schema: GraphQLSchema;
+  production: boolean;
+  logger: Logger;
+  formatError: ErrorFormatter;
+  metrics: ServerMetrics;
+}
+
+function metricsPlugin(metrics: ServerMetrics): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const body = response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+          metrics.countOperation('http', outcomeOf(errors));
+        },
+      };
+    },
+    async contextCreationDidFail({ error }) {
+      metrics.countOperation('http', findDomainError(error)?.code ?? 'INTERNAL_SERVER_ERROR');
+    },
+    async invalidRequestWasReceived() {
+      metrics.countOperation('http', 'BAD_USER_INPUT');
+    },
+  };
+}
+
+export function createApollo<Ctx extends object>(options: ApolloOptions): ApolloServer<Ctx> {
+  const { logger, production } = options;
+  const plugins: ApolloServerPlugin<BaseContext>[] = [
+    // The cache-control plugin wraps every field resolver; nothing here uses cache hints.
+    ApolloServerPluginCacheControlDisabled(),
+    metricsPlugin(options.metrics),
+  ];
+  if (production) plugins.push(ApolloServerPluginLandingPageDisabled());
+  return new ApolloServer<Ctx>({
+    schema: options.schema,
+    formatError: options.formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    persistedQueries: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: [...limitRules],
+    stopOnTerminationSignals: false,
+    nodeEnv: production ? 'production' : 'development',
+    logger: {
+      debug: (message: unknown) => logger.debug(String(message)),
+      info: (message: unknown) => logger.info(String(message)),
+      warn: (message: unknown) => logger.warn(String(message)),
+      error: (message: unknown) => logger.error(String(message)),
+    },
+    plugins,
+  });
+}
+
+/**
+ * What to throw when `httpContext` fails: a `DomainError` keeps its code and sets the HTTP status
+ * (401 for UNAUTHENTICATED); anything else stays as is and becomes an internal error.
+ */
+export function contextCreationError(error: unknown): unknown {
+  const domain = findDomainError(error);
+  if (!domain) return error;
+  const headers = new HeaderMap();
+  if (domain.code === 'UNAUTHENTICATED') headers.set('www-authenticate', 'Bearer');
+  return new GraphQLError(domain.message, {
+    originalError: domain,
+    extensions: { code: domain.code, http: { status: httpStatusForCode(domain.code), headers } },
+  });
+}

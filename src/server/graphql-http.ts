@@ -1,0 +1,83 @@
+import type { ApolloServer } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { contextCreationError } from './apollo';
+import { errorDocument } from './errors';
+import { parseBody, readBody, sendJson, toHeaderMap, writeGraphQLResponse } from './http-adapter';
+import { MAX_BODY_BYTES } from './limits';
+import type { ServerMetrics } from './metrics';
+
+export interface GraphQLHttpOptions<Ctx extends object> {
+  apollo: ApolloServer<Ctx>;
+  metrics: ServerMetrics;
+  httpContext(req: IncomingMessage): Promise<Ctx>;
+}
+
+/** A client still sending gets this long to read the 413 before the connection is cut. */
+const LINGER_MS = 2_000;
+
+/**
+ * 413 without reading the rest of the body: the response is written, then the connection half-closed and,
+ * after a short grace, destroyed. Closing at once (as `res.end()` with `Connection: close` does) would
+ * reset a connection with unread data, and a client still writing would often miss the response.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify(errorDocument('BAD_USER_INPUT', 'Request body too large'));
+  res.writeHead(413, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  });
+  res.write(body);
+  const socket = req.socket;
+  socket.end();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/** `/graphql` over HTTP: reads the body (bounded) and hands the request to Apollo. */
+export function graphqlHttpHandler<Ctx extends object>(
+  options: GraphQLHttpOptions<Ctx>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { apollo, metrics, httpContext } = options;
+  return async (req, res) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    let body: unknown;
+    if (method === 'POST') {
+      const read = await readBody(req, MAX_BODY_BYTES);
+      if (read.kind === 'too-large') {
+        metrics.countOperation('http', 'BAD_USER_INPUT');
+        refuseTooLarge(req, res);
+        return;
+      }
+      const parsed = parseBody(req.headers['content-type'], read.text);
+      if (!parsed.ok) {
+        metrics.countOperation('http', 'BAD_USER_INPUT');
+        sendJson(
+          res,
+          400,
+          errorDocument('BAD_USER_INPUT', 'Request body is not valid JSON', { reason: 'BAD_REQUEST' }),
+        );
+        return;
+      }
+      body = parsed.body;
+    }
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method,
+        headers: toHeaderMap(req.headers),
+        search: query === -1 ? '' : url.slice(query),
+        body,
+      },
+      context: async () => {
+        try {
+          return await httpContext(req);
+        } catch (error) {
+          throw contextCreationError(error);
+        }
+      },
+    });
+    await writeGraphQLResponse(res, response);
+  };
+}

@@ -1,0 +1,157 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createApollo } from './apollo';
+import { createErrorFormatter } from './errors';
+import { graphqlHttpHandler } from './graphql-http';
+import { InFlight } from './inflight';
+import { createServerMetrics } from './metrics';
+import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
+import { createGraphQLWebSocket } from './ws';
+
+export { correlationIdOf } from './correlation';
+export type { ExtraRoute } from './router';
+
+export interface ServerOptions<Ctx extends object> {
+  schema: GraphQLSchema;
+  /** Port 0 picks any free port. */
+  host: string;
+  port: number;
+  /** Introspection off, no "did you mean" suggestions, no landing page. */
+  production: boolean;
+  logger: Logger;
+  /** The app's metrics registry: HTTP and GraphQL metrics are added to it and it is served on GET /metrics. */
+  registry: Registry;
+  /** Context for an HTTP request; a DomainError('UNAUTHENTICATED') becomes that GraphQL error with HTTP 401. */
+  httpContext(req: IncomingMessage): Promise<Ctx>;
+  /**
+   * Context for a graphql-ws connection, called once in onConnect and reused by every operation of the
+   * connection. A DomainError('UNAUTHENTICATED') closes the socket with 4401 (FORBIDDEN: 4403); the socket
+   * is closed with 4401 "Token expired" when `expiresAt` (ms since the epoch) passes.
+   */
+  wsContext(
+    connectionParams: Readonly<Record<string, unknown>> | undefined,
+    req: IncomingMessage,
+  ): Promise<{ context: Ctx; expiresAt: number | null }>;
+  /** Extra GET routes; a handler writes the whole response, or throws a DomainError before writing. */
+  routes?: ExtraRoute[];
+  /** For GET /readyz: 200 when ready, else 503; the body is `{ ...details, ready }`. */
+  readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }>;
+  /** Called on shutdown after the server stopped accepting and in-flight requests finished. */
+  onClose?(): Promise<void>;
+}
+
+export interface RunningServer {
+  /** http://host:port/graphql */
+  url: string;
+  port: number;
+  /** Graceful and idempotent: stop accepting, close WebSockets (1001), drain HTTP, stop Apollo, onClose. */
+  close(): Promise<void>;
+}
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startServer<Ctx extends object>(options: ServerOptions<Ctx>): Promise<RunningServer> {
+  const { logger, production, schema } = options;
+  const metrics = createServerMetrics(options.registry);
+  const formatError = createErrorFormatter({ logger, production });
+  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics });
+  await apollo.start();
+
+  const inFlight = new InFlight();
+  let closing: Promise<void> | null = null;
+  const ws = createGraphQLWebSocket<Ctx>({
+    schema,
+    production,
+    logger,
+    formatError,
+    metrics,
+    wsContext: (params, req) => options.wsContext(params, req),
+  });
+  const server = createServer(
+    createRequestHandler({
+      graphql: graphqlHttpHandler<Ctx>({ apollo, metrics, httpContext: (req) => options.httpContext(req) }),
+      routes: options.routes ?? [],
+      readiness: () => options.readiness(),
+      registry: options.registry,
+      metrics,
+      logger,
+      inFlight,
+      isClosing: () => closing !== null,
+    }),
+  );
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    if (pathOf(req.url) !== GRAPHQL_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    ws.handleUpgrade(req, socket, head);
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    logger.debug({ err: error }, 'HTTP client error');
+    if (error.code === 'ECONNRESET' || !socket.writable) socket.destroy();
+    else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  logger.debug({ host: options.host, port }, 'HTTP and WebSocket server listening');
+
+  const shutdown = async (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    inFlight.closeConnectionsAfterResponse();
+    await ws.close();
+    if (!(await inFlight.drained(DRAIN_TIMEOUT_MS)))
+      logger.warn('in-flight HTTP requests cut off at shutdown');
+    server.closeAllConnections();
+    await stopped;
+    await apollo.stop();
+    await options.onClose?.();
+    logger.info('server closed');
+  };
+
+  return {
+    url: `http://${host}:${port}${GRAPHQL_PATH}`,
+    port,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+/** SIGTERM / SIGINT: close gracefully, then exit (1 if closing failed). A second signal exits at once. */
+export function closeOnSignals(server: RunningServer, logger: Logger): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
