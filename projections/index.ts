@@ -1,5 +1,5 @@
 import type { Projection } from '../src/readmodel/projection';
-import { profilesProjection } from './profiles';
+import { directoryProjection } from './directory';
 
 /** Every projection the server runs. */
-export const allProjections: readonly Projection[] = [profilesProjection];
+export const allProjections: readonly Projection[] = [directoryProjection];

@@ -1,6 +1,6 @@
 import type { ProfileEvent } from '../src/domain/profile/events';
 import type { StoredEvent } from '../src/eventstore/port';
-import type { Projection, ProjectionTx } from '../src/readmodel/projection';
+import type { ProjectionTx } from '../src/readmodel/projection';
 
 export type ProfileDoc = {
   userId: string;
@@ -15,7 +15,7 @@ export const profileKey = (userId: string): string => `profile:${userId}`;
 /** A sorted set of the user IDs whose profile has this email (lower-cased). */
 export const profilesByEmailKey = (email: string): string => `profile-email:${email.toLowerCase()}`;
 
-async function apply(stored: StoredEvent, tx: ProjectionTx): Promise<void> {
+export async function applyProfileEvent(stored: StoredEvent, tx: ProjectionTx): Promise<void> {
   const event = { type: stored.type, data: stored.data } as ProfileEvent;
   switch (event.type) {
     case 'ProfileRegistered': {
@@ -40,8 +40,4 @@ async function apply(stored: StoredEvent, tx: ProjectionTx): Promise<void> {
   }
 }
 
-export const profilesProjection: Projection = {
-  name: 'profiles.v1',
-  keyPrefixes: ['profile:', 'profile-email:'],
-  apply,
-};
+export const PROFILE_KEY_PREFIXES = ['profile:', 'profile-email:'];

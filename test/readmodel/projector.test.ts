@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pino from 'pino';
-import { profilesProjection } from '../../projections/profiles';
+import { directoryProjection as profilesProjection } from '../../projections/directory';
 import type { EventStore, NewEvent } from '../../src/eventstore/port';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite';
 import { MemoryReadModelStore } from '../../src/readmodel/memory';

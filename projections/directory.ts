@@ -1,0 +1,26 @@
+import type { StoredEvent } from '../src/eventstore/port';
+import type { Projection, ProjectionTx } from '../src/readmodel/projection';
+import { ACCOUNT_KEY_PREFIXES, applyAccountEvent, reindexUser } from './accounts';
+import { PROFILE_KEY_PREFIXES, applyProfileEvent, profileKey, type ProfileDoc } from './profiles';
+
+/**
+ * Profiles, accounts, their users and groups in one projection: user search indexes the
+ * profile's name and email, so both must be seen in the log's order.
+ */
+async function apply(event: StoredEvent, tx: ProjectionTx): Promise<void> {
+  if (event.type === 'ProfileRegistered' || event.type === 'ProfileUpdated') {
+    await applyProfileEvent(event, tx);
+    if (event.type === 'ProfileUpdated') {
+      const profile = await tx.get<ProfileDoc>(profileKey(String(event.data.userId)));
+      if (profile) await reindexUser(tx, profile);
+    }
+    return;
+  }
+  await applyAccountEvent(event, tx);
+}
+
+export const directoryProjection: Projection = {
+  name: 'directory.v1',
+  keyPrefixes: [...PROFILE_KEY_PREFIXES, ...ACCOUNT_KEY_PREFIXES],
+  apply,
+};

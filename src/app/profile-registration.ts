@@ -1,0 +1,27 @@
+import type { Claims } from '../auth/claims';
+import { profileDecider, profileStreamId } from '../domain/profile/decider';
+import type { AppServices } from './services';
+
+/**
+ * Registers the caller's profile on first sight and follows changed claims. Remembers the
+ * claims it last synced per user, so an unchanged token costs no event-store read.
+ */
+export class ProfileRegistration {
+  private readonly synced = new Map<string, string>();
+
+  constructor(private readonly app: AppServices) {}
+
+  async ensure(claims: Claims, correlationId: string | null): Promise<void> {
+    const fields = { email: claims.email, name: claims.name, company: claims.company };
+    const fingerprint = JSON.stringify(fields);
+    if (this.synced.get(claims.sub) === fingerprint) return;
+    await this.app.execute(
+      profileDecider,
+      profileStreamId(claims.sub),
+      { type: 'SyncProfileFromToken', userId: claims.sub, claims: fields, at: this.app.now() },
+      { actor: { userId: claims.sub, platformRoles: claims.roles, supportCaseId: null }, correlationId },
+    );
+    if (this.synced.size >= 100_000) this.synced.clear();
+    this.synced.set(claims.sub, fingerprint);
+  }
+}

@@ -1,0 +1,152 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { AccountDoc, AccountUserDoc, GroupDoc, VirtualAccountDoc } from '../../../projections/accounts';
+import type { EffectiveRoleAssignment } from '../../domain/account/permissions';
+import type { Role } from '../../domain/account/roles';
+import { DateTimeScalar } from '../scalars';
+import { connectionType } from './connection';
+import { RoleEnum } from './roles';
+
+@ObjectType()
+export class VirtualAccount {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => Boolean)
+  isDefault!: boolean;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: string;
+
+  static from(doc: VirtualAccountDoc): VirtualAccount {
+    return Object.assign(new VirtualAccount(), doc);
+  }
+}
+
+/** What the caller may read of one account, decided once when the account is resolved. */
+export interface AccountAccess {
+  readMembers: boolean;
+  myRoles: EffectiveRoleAssignment[];
+}
+
+@ObjectType()
+export class SmartAccount {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, {
+    description:
+      'Unique, case-insensitive, domain-like (e.g. example.com); how others find the account to request access.',
+  })
+  domainIdentifier!: string;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: string;
+
+  @Field(() => [VirtualAccount])
+  virtualAccounts!: VirtualAccount[];
+
+  doc!: AccountDoc;
+  access!: AccountAccess;
+
+  static from(doc: AccountDoc, access: AccountAccess): SmartAccount {
+    return Object.assign(new SmartAccount(), {
+      id: doc.id,
+      name: doc.name,
+      domainIdentifier: doc.domainIdentifier,
+      createdAt: doc.createdAt,
+      virtualAccounts: doc.virtualAccounts.map(VirtualAccount.from),
+      doc,
+      access,
+    });
+  }
+}
+
+@ObjectType()
+export class GroupVirtualAccountAccess {
+  @Field(() => VirtualAccount)
+  virtualAccount!: VirtualAccount;
+
+  @Field(() => RoleEnum, {
+    description: 'One of VIRTUAL_ACCOUNT_ADMIN, VIRTUAL_ACCOUNT_USER, VIRTUAL_ACCOUNT_VIEWER.',
+  })
+  role!: Role;
+}
+
+@ObjectType()
+export class UserGroup {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => Int)
+  memberCount!: number;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: string;
+
+  doc!: GroupDoc;
+  account!: AccountDoc;
+
+  static from(doc: GroupDoc, account: AccountDoc): UserGroup {
+    return Object.assign(new UserGroup(), {
+      id: doc.id,
+      name: doc.name,
+      description: doc.description,
+      memberCount: doc.memberIds.length,
+      createdAt: doc.createdAt,
+      doc,
+      account,
+    });
+  }
+}
+
+@ObjectType()
+export class RoleAssignment {
+  @Field(() => RoleEnum)
+  role!: Role;
+
+  @Field(() => VirtualAccount, {
+    nullable: true,
+    description: 'Null for a role over the entire Smart Account.',
+  })
+  virtualAccount!: VirtualAccount | null;
+
+  @Field(() => UserGroup, {
+    nullable: true,
+    description: 'The group this role comes through; null when assigned to the user directly.',
+  })
+  viaGroup!: UserGroup | null;
+}
+
+@ObjectType()
+export class AccountUser {
+  @Field(() => DateTimeScalar)
+  addedAt!: string;
+
+  @Field(() => ID, { nullable: true })
+  addedBy!: string | null;
+
+  doc!: AccountUserDoc;
+  account!: AccountDoc;
+
+  static from(doc: AccountUserDoc, account: AccountDoc): AccountUser {
+    return Object.assign(new AccountUser(), { addedAt: doc.addedAt, addedBy: doc.addedBy, doc, account });
+  }
+}
+
+export const AccountUserConnection = connectionType(AccountUser, 'AccountUser');
+export const UserGroupConnection = connectionType(UserGroup, 'UserGroup');
