@@ -84,9 +84,12 @@ const metadataJson = (m: EventMetadata): string =>
     supportCaseId: m.supportCaseId ?? null,
   });
 
-const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Database.SqliteError &&
-  (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+// By code, not `instanceof`: the native addon keeps the error class of the first copy of
+// better-sqlite3 loaded in the process (Jest loads one per test file, each in its own realm).
+const isUniqueViolation = (error: unknown): boolean => {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
 
 const expectationMet = (expected: ExpectedRevision, actual: number | null): boolean => {
   switch (expected) {
