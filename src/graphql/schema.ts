@@ -2,12 +2,14 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { AccountUserFields, SmartAccountFields, UserGroupFields } from './resolvers/account-fields';
 import { AccountResolver } from './resolvers/account-resolver';
+import { GroupResolver } from './resolvers/group-resolver';
 import { ProfileResolver } from './resolvers/profile-resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
   ProfileResolver,
   AccountResolver,
+  GroupResolver,
   SmartAccountFields,
   AccountUserFields,
   UserGroupFields,

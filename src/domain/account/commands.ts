@@ -62,9 +62,64 @@ export interface RemoveUserCommand extends AccountCommandBase {
   notify: boolean;
 }
 
+/** Virtual Account access for a group, as the client sends it (GraphQL `GroupVirtualAccountAccessInput`). */
+export type GroupAccessInput = { virtualAccountId: string; role: string };
+
+export interface CreateUserGroupCommand extends AccountCommandBase {
+  type: 'CreateUserGroup';
+  groupId: string;
+  name: string;
+  description?: string | null;
+  memberUserIds: readonly string[];
+  virtualAccountAccess: readonly GroupAccessInput[];
+}
+
+export interface UpdateUserGroupCommand extends AccountCommandBase {
+  type: 'UpdateUserGroup';
+  groupId: string;
+  /** Absent or null: keep the name. */
+  name?: string | null;
+  /** Absent: keep the description; null or blank: clear it. */
+  description?: string | null;
+}
+
+export interface EditUserGroupMembersCommand extends AccountCommandBase {
+  type: 'EditUserGroupMembers';
+  groupId: string;
+  add: readonly string[];
+  remove: readonly string[];
+}
+
+export interface SetUserGroupAccessCommand extends AccountCommandBase {
+  type: 'SetUserGroupAccess';
+  groupId: string;
+  /** The group's whole access from now on; empty takes all of it away. */
+  access: readonly GroupAccessInput[];
+}
+
+export interface DeleteUserGroupCommand extends AccountCommandBase {
+  type: 'DeleteUserGroup';
+  groupId: string;
+}
+
+export interface SendGroupMessageCommand extends AccountCommandBase {
+  type: 'SendGroupMessage';
+  groupId: string;
+  /** Chosen by the application, like other IDs. */
+  messageId: string;
+  subject: string;
+  body: string;
+}
+
 export type AccountCommand =
   | CreateSmartAccountCommand
   | CreateVirtualAccountCommand
   | AddUsersCommand
   | SetUserRolesCommand
-  | RemoveUserCommand;
+  | RemoveUserCommand
+  | CreateUserGroupCommand
+  | UpdateUserGroupCommand
+  | EditUserGroupMembersCommand
+  | SetUserGroupAccessCommand
+  | DeleteUserGroupCommand
+  | SendGroupMessageCommand;

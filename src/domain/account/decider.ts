@@ -5,6 +5,14 @@ import { decideAddUsers } from './add-users';
 import type { AccountCommand, CreateSmartAccountCommand, CreateVirtualAccountCommand } from './commands';
 import { validateDomainIdentifier } from './domain-identifier';
 import type { AccountEvent } from './events';
+import {
+  decideCreateUserGroup,
+  decideDeleteUserGroup,
+  decideEditUserGroupMembers,
+  decideSendGroupMessage,
+  decideSetUserGroupAccess,
+  decideUpdateUserGroup,
+} from './manage-groups';
 import { decideRemoveUser, decideSetUserRoles } from './manage-users';
 import { authorize } from './permissions';
 import { evolveAccount, initialAccountState, type AccountState } from './state';
@@ -90,6 +98,18 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
       return decideSetUserRoles(command, state);
     case 'RemoveUser':
       return decideRemoveUser(command, state);
+    case 'CreateUserGroup':
+      return decideCreateUserGroup(command, state);
+    case 'UpdateUserGroup':
+      return decideUpdateUserGroup(command, state);
+    case 'EditUserGroupMembers':
+      return decideEditUserGroupMembers(command, state);
+    case 'SetUserGroupAccess':
+      return decideSetUserGroupAccess(command, state);
+    case 'DeleteUserGroup':
+      return decideDeleteUserGroup(command, state);
+    case 'SendGroupMessage':
+      return decideSendGroupMessage(command, state);
   }
 }
 

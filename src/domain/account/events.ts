@@ -108,6 +108,24 @@ export type GroupDeleted = DomainEvent<
   { accountId: string; groupId: string; name: string; memberIds: string[]; access: GroupAccess[] }
 >;
 
+/**
+ * A message to a group's members, recorded once with every recipient (delivered by email to
+ * each). A group without members still records it, with no recipients.
+ */
+export type GroupMessageSent = DomainEvent<
+  'GroupMessageSent',
+  {
+    accountId: string;
+    groupId: string;
+    messageId: string;
+    subject: string;
+    body: string;
+    recipientIds: string[];
+    sentAt: string;
+    sentBy: string;
+  }
+>;
+
 export type AccountEvent =
   | SmartAccountCreated
   | VirtualAccountCreated
@@ -120,7 +138,8 @@ export type AccountEvent =
   | GroupMembersAdded
   | GroupMembersRemoved
   | GroupAccessChanged
-  | GroupDeleted;
+  | GroupDeleted
+  | GroupMessageSent;
 
 export type AccountEventType = AccountEvent['type'];
 
@@ -137,4 +156,5 @@ export const ACCOUNT_EVENT_TYPES = [
   'GroupMembersRemoved',
   'GroupAccessChanged',
   'GroupDeleted',
+  'GroupMessageSent',
 ] as const satisfies readonly AccountEventType[];

@@ -6,5 +6,6 @@ export * from './commands';
 export * from './domain-identifier';
 export * from './add-users';
 export * from './manage-users';
+export * from './manage-groups';
 export * from './decider';
 export * from './domain-reservation';

@@ -201,6 +201,9 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       delete state.groupNames[group.nameKey];
       return state;
     }
+    case 'GroupMessageSent':
+      // A record of what was sent to whom; nothing about the account changes.
+      return state;
     default:
       return state;
   }
