@@ -21,12 +21,19 @@ export interface CommandResult<E, S> {
   state: S;
   /** Global position of the last event appended, or null when nothing was appended. */
   position: Position | null;
+  /**
+   * Global position of the stream's last event that the decision saw (appended or read before);
+   * null for a stream without events. Read models that reached it reflect the result.
+   */
+  basedOn: Position | null;
 }
 
 interface Loaded {
   state: unknown;
   /** Revision of the last event folded into `state`; -1 for a new stream. */
   revision: number;
+  /** Global position of that event; null for a new stream. */
+  position: Position | null;
 }
 
 const PAGE = 1000;
@@ -65,7 +72,9 @@ export class CommandHandler {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(decider, streamId);
       const decided = decider.decide(command, loaded.state);
-      if (decided.length === 0) return { events: [], state: loaded.state, position: null };
+      if (decided.length === 0) {
+        return { events: [], state: loaded.state, position: null, basedOn: loaded.position };
+      }
       const events = decided.map((event) => toNewEvent(event, envelope));
       try {
         const result = await this.store.append(
@@ -74,8 +83,12 @@ export class CommandHandler {
           loaded.revision < 0 ? 'no_stream' : loaded.revision,
         );
         const state = decided.reduce(decider.evolve, loaded.state);
-        this.remember(cacheKey(decider, streamId), { state, revision: result.nextExpectedRevision });
-        return { events: decided, state, position: result.position };
+        this.remember(cacheKey(decider, streamId), {
+          state,
+          revision: result.nextExpectedRevision,
+          position: result.position,
+        });
+        return { events: decided, state, position: result.position, basedOn: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         if (attempt >= maxAttempts) {
@@ -86,26 +99,36 @@ export class CommandHandler {
   }
 
   /** The aggregate's current state (cached, caught up with the stream). */
-  async state<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<S> {
-    return this.lock.run(streamId, async () => (await this.load(decider, streamId)).state);
+  async state<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+  ): Promise<{ state: S; position: Position | null }> {
+    return this.lock.run(streamId, async () => {
+      const { state, position } = await this.load(decider, streamId);
+      return { state, position };
+    });
   }
 
   private async load<C, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
-  ): Promise<{ state: S; revision: number }> {
+  ): Promise<{ state: S; revision: number; position: Position | null }> {
     const key = cacheKey(decider, streamId);
     const cached = this.cache.get(key);
     let state = (cached?.state as S | undefined) ?? decider.initialState();
     let revision = cached?.revision ?? -1;
+    let position = cached?.position ?? null;
     for (;;) {
       const page = await this.store.readStream(streamId, { fromRevision: revision + 1, maxCount: PAGE });
       for (const event of page) state = decider.evolve(state, { type: event.type, data: event.data } as E);
-      if (page.length > 0) revision = page[page.length - 1].revision;
+      if (page.length > 0) {
+        revision = page[page.length - 1].revision;
+        position = page[page.length - 1].position;
+      }
       if (page.length < PAGE) break;
     }
-    this.remember(key, { state, revision });
-    return { state, revision };
+    this.remember(key, { state, revision, position });
+    return { state, revision, position };
   }
 
   private remember(key: string, loaded: Loaded): void {

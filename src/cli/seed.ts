@@ -234,7 +234,7 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
   const profiles: SeedReport['profiles'] = [];
   for (const person of DEMO_PEOPLE) {
     const streamId = profileStreamId(person.userId);
-    if ((await commands.state(profileDecider, streamId)).registered) {
+    if ((await commands.state(profileDecider, streamId)).state.registered) {
       profiles.push({ person, outcome: 'existing' });
       continue;
     }
@@ -256,7 +256,7 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
     const id = demoAccountId(account.domainIdentifier);
     const domainIdentifier = account.domainIdentifier.trim();
     const reservationStream = domainReservationStreamId(domainIdentifier);
-    const reservation = await commands.state(domainReservationDecider, reservationStream);
+    const { state: reservation } = await commands.state(domainReservationDecider, reservationStream);
     if (reservation.reservedBy !== null && reservation.reservedBy !== id) {
       accounts.push({ account, id: reservation.reservedBy, outcome: 'taken' });
       continue;
