@@ -1,10 +1,23 @@
 import type { Decider } from '../decider';
 import { conflict } from '../errors';
+import {
+  decideApproveAccessRequest,
+  decideCancelAccessRequest,
+  decideDeclineAccessRequest,
+  decideRequestAccess,
+  decideRequestGroupAccess,
+  decideSendAccessReminder,
+} from './access-requests';
 import { NAME_MAX, boundedText, optionalText } from '../validation';
 import { decideAddUsers } from './add-users';
 import type { AccountCommand, CreateSmartAccountCommand, CreateVirtualAccountCommand } from './commands';
 import { validateDomainIdentifier } from './domain-identifier';
 import type { AccountEvent } from './events';
+import {
+  decideGrantExternalGroupAccess,
+  decideRevokeDeletedGroupGrant,
+  decideRevokeExternalGroupAccess,
+} from './external-groups';
 import {
   decideCreateUserGroup,
   decideDeleteUserGroup,
@@ -110,6 +123,24 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
       return decideDeleteUserGroup(command, state);
     case 'SendGroupMessage':
       return decideSendGroupMessage(command, state);
+    case 'RequestAccess':
+      return decideRequestAccess(command, state);
+    case 'RequestGroupAccess':
+      return decideRequestGroupAccess(command, state);
+    case 'SendAccessReminder':
+      return decideSendAccessReminder(command, state);
+    case 'CancelAccessRequest':
+      return decideCancelAccessRequest(command, state);
+    case 'ApproveAccessRequest':
+      return decideApproveAccessRequest(command, state);
+    case 'DeclineAccessRequest':
+      return decideDeclineAccessRequest(command, state);
+    case 'GrantExternalGroupAccess':
+      return decideGrantExternalGroupAccess(command, state);
+    case 'RevokeExternalGroupAccess':
+      return decideRevokeExternalGroupAccess(command, state);
+    case 'RevokeDeletedGroupGrant':
+      return decideRevokeDeletedGroupGrant(command, state);
   }
 }
 

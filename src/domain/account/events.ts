@@ -126,6 +126,122 @@ export type GroupMessageSent = DomainEvent<
   }
 >;
 
+/** A person asks for access (`USER`), or an administrator asks for it for a group of another account (`GROUP`). */
+export type AccessRequestKind = 'USER' | 'GROUP';
+
+/**
+ * Appended to the TARGET account's stream. The requesting* fields are set for GROUP requests
+ * only. The first reminder is allowed one interval after `createdAt` (the administrators were
+ * just emailed).
+ */
+export type AccessRequested = DomainEvent<
+  'AccessRequested',
+  {
+    accountId: string;
+    requestId: string;
+    /** Human-readable code emailed to the administrators (matched case-insensitively, dashes ignored). */
+    lookupId: string;
+    kind: AccessRequestKind;
+    requesterId: string;
+    reason: string;
+    requestingAccountId: string | null;
+    requestingAccountName: string | null;
+    requestingGroupId: string | null;
+    requestingGroupName: string | null;
+    createdAt: string;
+    nextReminderAllowedAt: string;
+  }
+>;
+
+export type AccessReminderSent = DomainEvent<
+  'AccessReminderSent',
+  {
+    accountId: string;
+    requestId: string;
+    requesterId: string;
+    sentAt: string;
+    /** How many reminders this request has had, this one included. */
+    remindersSent: number;
+    nextReminderAllowedAt: string;
+  }
+>;
+
+/** For a USER request, appended together with the UserAdded / UserRolesChanged that grants `roles`. */
+export type AccessApproved = DomainEvent<
+  'AccessApproved',
+  {
+    accountId: string;
+    requestId: string;
+    requesterId: string;
+    kind: AccessRequestKind;
+    roles: RoleAssignment[];
+    message: string | null;
+    decidedBy: string;
+    decidedAt: string;
+  }
+>;
+
+export type AccessDeclined = DomainEvent<
+  'AccessDeclined',
+  {
+    accountId: string;
+    requestId: string;
+    requesterId: string;
+    kind: AccessRequestKind;
+    message: string | null;
+    decidedBy: string;
+    decidedAt: string;
+  }
+>;
+
+export type AccessRequestCancelled = DomainEvent<
+  'AccessRequestCancelled',
+  { accountId: string; requestId: string; requesterId: string; cancelledAt: string }
+>;
+
+/** A group of another account gets Virtual Account access here; also approves its GROUP request. */
+export type ExternalGroupAccessGranted = DomainEvent<
+  'ExternalGroupAccessGranted',
+  {
+    /** The target: the account granting access. */
+    accountId: string;
+    requestId: string;
+    lookupId: string;
+    requesterId: string;
+    groupId: string;
+    groupName: string;
+    fromAccountId: string;
+    fromAccountName: string;
+    access: GroupAccess[];
+    message: string | null;
+    grantedAt: string;
+    grantedBy: string;
+  }
+>;
+
+/** `GROUP_DELETED`: the group was deleted in its own account (then `revokedBy` is null). */
+export type ExternalGroupAccessRevoked = DomainEvent<
+  'ExternalGroupAccessRevoked',
+  {
+    accountId: string;
+    groupId: string;
+    fromAccountId: string;
+    reason: 'REVOKED' | 'GROUP_DELETED';
+    revokedAt: string;
+    revokedBy: string | null;
+  }
+>;
+
+/** The events about access requests and external group grants. */
+export type AccessRequestEvent =
+  | AccessRequested
+  | AccessReminderSent
+  | AccessApproved
+  | AccessDeclined
+  | AccessRequestCancelled
+  | ExternalGroupAccessGranted
+  | ExternalGroupAccessRevoked;
+
 export type AccountEvent =
   | SmartAccountCreated
   | VirtualAccountCreated
@@ -139,7 +255,8 @@ export type AccountEvent =
   | GroupMembersRemoved
   | GroupAccessChanged
   | GroupDeleted
-  | GroupMessageSent;
+  | GroupMessageSent
+  | AccessRequestEvent;
 
 export type AccountEventType = AccountEvent['type'];
 
@@ -157,4 +274,11 @@ export const ACCOUNT_EVENT_TYPES = [
   'GroupAccessChanged',
   'GroupDeleted',
   'GroupMessageSent',
+  'AccessRequested',
+  'AccessReminderSent',
+  'AccessApproved',
+  'AccessDeclined',
+  'AccessRequestCancelled',
+  'ExternalGroupAccessGranted',
+  'ExternalGroupAccessRevoked',
 ] as const satisfies readonly AccountEventType[];

@@ -7,5 +7,8 @@ export * from './domain-identifier';
 export * from './add-users';
 export * from './manage-users';
 export * from './manage-groups';
+export * from './access-request-state';
+export * from './access-requests';
+export * from './external-groups';
 export * from './decider';
 export * from './domain-reservation';

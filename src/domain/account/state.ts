@@ -1,3 +1,8 @@
+import {
+  evolveAccessRequests,
+  initialAccessRequestsState,
+  type AccessRequestsState,
+} from './access-request-state';
 import type { AccountEvent, AddUserResultData, GroupAccess } from './events';
 import { holdsAccountAdmin, type RoleAssignment } from './roles';
 
@@ -31,7 +36,7 @@ export type GroupState = {
 export type RecordedBatch = { actorId: string; idempotencyKey: string; results: AddUserResultData[] };
 
 /** Everything the account's rules need, folded from its stream. Plain, JSON-friendly data. */
-export interface AccountState {
+export interface AccountState extends AccessRequestsState {
   exists: boolean;
   accountId: string;
   name: string;
@@ -76,6 +81,7 @@ export function initialAccountState(): AccountState {
     groups: emptyRecord(),
     groupNames: emptyRecord(),
     batches: emptyRecord(),
+    ...initialAccessRequestsState(),
   };
 }
 
@@ -204,6 +210,14 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'GroupMessageSent':
       // A record of what was sent to whom; nothing about the account changes.
       return state;
+    case 'AccessRequested':
+    case 'AccessReminderSent':
+    case 'AccessApproved':
+    case 'AccessDeclined':
+    case 'AccessRequestCancelled':
+    case 'ExternalGroupAccessGranted':
+    case 'ExternalGroupAccessRevoked':
+      return evolveAccessRequests(state, event);
     default:
       return state;
   }

@@ -1,0 +1,297 @@
+import type { Actor } from '../decider';
+import { DomainError, badInput, conflict, forbidden, notFound } from '../errors';
+import { boundedText, optionalText } from '../validation';
+import { normalizeLookupId, type AccessRequestState } from './access-request-state';
+import type {
+  ApproveAccessRequestCommand,
+  CancelAccessRequestCommand,
+  DeclineAccessRequestCommand,
+  RequestAccessCommand,
+  RequestGroupAccessCommand,
+  SendAccessReminderCommand,
+} from './commands';
+import type { AccountEvent, AccessRequested } from './events';
+import { PERMISSIONS, accountNotFound, can, type EffectiveRoleAssignment } from './permissions';
+import { mergeAssignments, sameAssignment, validateAssignments } from './roles';
+import { lookup, type AccountState } from './state';
+
+export const ACCESS_REASON_MAX = 1000;
+export const ACCESS_DECISION_MESSAGE_MAX = 1000;
+export const ACCESS_REQUEST_NOT_FOUND_MESSAGE = 'Access request not found';
+export const ALREADY_HOLDS_ROLE_MESSAGE = 'You already hold a role in this Smart Account';
+export const GROUP_REQUEST_NEEDS_GRANT_MESSAGE = 'Grant a group request with grantExternalGroupAccess';
+
+export const accessRequestNotFound = (): DomainError => notFound(ACCESS_REQUEST_NOT_FOUND_MESSAGE);
+
+/** ISO time `seconds` after `iso`. */
+export const plusSeconds = (iso: string, seconds: number): string =>
+  new Date(Date.parse(iso) + seconds * 1000).toISOString();
+
+/** May `actor` see this request: its requester, or whoever may read the account's access requests. */
+export function canReadAccessRequest(
+  state: AccountState,
+  actor: Actor,
+  requestId: string,
+  extra: readonly EffectiveRoleAssignment[] = [],
+): boolean {
+  const request = lookup(state.accessRequests, requestId);
+  if (request === undefined) return false;
+  return request.requesterId === actor.userId || can(state, actor, 'readAccessRequests', extra);
+}
+
+/** CONFLICT unless the request is still PENDING. */
+export function requirePending(request: AccessRequestState): void {
+  if (request.status !== 'PENDING') {
+    throw conflict(`This access request is already ${request.status.toLowerCase()}`, {
+      requestId: request.id,
+      status: request.status,
+    });
+  }
+}
+
+type RequesterCommand = SendAccessReminderCommand | CancelAccessRequestCommand;
+
+/** The request, when `command`'s actor filed it: NOT_FOUND to those who may not see it, else FORBIDDEN. */
+function ownRequest(
+  command: RequesterCommand,
+  state: AccountState,
+  forbiddenMessage: string,
+): AccessRequestState {
+  const request = lookup(state.accessRequests, command.requestId);
+  if (
+    request === undefined ||
+    !canReadAccessRequest(state, command.actor, request.id, command.actorExternalRoles)
+  )
+    throw accessRequestNotFound();
+  if (request.requesterId !== command.actor.userId) throw forbidden(forbiddenMessage);
+  return request;
+}
+
+type DecisionCommand = ApproveAccessRequestCommand | DeclineAccessRequestCommand;
+
+/** The request, when `command`'s actor may decide it: NOT_FOUND to those who may not see it, else FORBIDDEN. */
+function decidableRequest(command: DecisionCommand, state: AccountState): AccessRequestState {
+  const { actor, actorExternalRoles: extra = [] } = command;
+  const request = lookup(state.accessRequests, command.requestId);
+  if (request === undefined) throw accessRequestNotFound();
+  if (!can(state, actor, 'decideAccessRequests', extra)) {
+    if (!canReadAccessRequest(state, actor, request.id, extra)) throw accessRequestNotFound();
+    throw forbidden(
+      `Your roles in this Smart Account do not allow you to ${PERMISSIONS.decideAccessRequests.action}`,
+    );
+  }
+  return request;
+}
+
+/** CONFLICT when the lookup ID (normalized) or the request ID is already taken in this account. */
+function requireFreeIds(state: AccountState, requestId: string, lookupId: string): void {
+  if (lookup(state.accessRequests, requestId) !== undefined) {
+    throw conflict('An access request with this ID already exists');
+  }
+  if (lookup(state.requestIdByLookupId, normalizeLookupId(lookupId)) !== undefined) {
+    throw conflict('This lookup ID is already taken in this Smart Account', { field: 'lookupId' });
+  }
+}
+
+const requested = (
+  command: RequestAccessCommand | RequestGroupAccessCommand,
+  state: AccountState,
+  reason: string,
+  requesting: Pick<
+    AccessRequested['data'],
+    'kind' | 'requestingAccountId' | 'requestingAccountName' | 'requestingGroupId' | 'requestingGroupName'
+  >,
+): AccountEvent => ({
+  type: 'AccessRequested',
+  data: {
+    accountId: state.accountId,
+    requestId: command.requestId,
+    lookupId: command.lookupId,
+    requesterId: command.actor.userId,
+    reason,
+    ...requesting,
+    createdAt: command.at,
+    // The administrators were just emailed: the first reminder waits one interval.
+    nextReminderAllowedAt: plusSeconds(command.at, command.reminderIntervalSeconds),
+  },
+});
+
+export function decideRequestAccess(command: RequestAccessCommand, state: AccountState): AccountEvent[] {
+  if (!state.exists) throw accountNotFound();
+  const requesterId = command.actor.userId;
+  if ((lookup(state.users, requesterId)?.roles.length ?? 0) > 0) throw forbidden(ALREADY_HOLDS_ROLE_MESSAGE);
+  const reason = boundedText(command.reason, 'reason', 1, ACCESS_REASON_MAX);
+  const pending = lookup(state.pendingRequestByRequester, requesterId);
+  if (pending !== undefined) {
+    throw conflict('You already have a pending access request for this Smart Account', {
+      requestId: pending,
+    });
+  }
+  requireFreeIds(state, command.requestId, command.lookupId);
+  return [
+    requested(command, state, reason, {
+      kind: 'USER',
+      requestingAccountId: null,
+      requestingAccountName: null,
+      requestingGroupId: null,
+      requestingGroupName: null,
+    }),
+  ];
+}
+
+export function decideRequestGroupAccess(
+  command: RequestGroupAccessCommand,
+  state: AccountState,
+): AccountEvent[] {
+  if (!state.exists) throw accountNotFound();
+  if (command.requestingAccountId === state.accountId) {
+    throw badInput('A group cannot request access to its own Smart Account', 'domainIdentifier');
+  }
+  const reason = boundedText(command.reason, 'reason', 1, ACCESS_REASON_MAX);
+  const groupId = command.requestingGroupId;
+  const pending = lookup(state.pendingRequestByGroup, groupId);
+  if (pending !== undefined) {
+    throw conflict('This group already has a pending access request for this Smart Account', {
+      requestId: pending,
+    });
+  }
+  if (lookup(state.externalGrants, groupId) !== undefined) {
+    throw conflict('This group already has access to this Smart Account', { groupId });
+  }
+  requireFreeIds(state, command.requestId, command.lookupId);
+  return [
+    requested(command, state, reason, {
+      kind: 'GROUP',
+      requestingAccountId: command.requestingAccountId,
+      requestingAccountName: command.requestingAccountName,
+      requestingGroupId: groupId,
+      requestingGroupName: command.requestingGroupName,
+    }),
+  ];
+}
+
+export function decideSendAccessReminder(
+  command: SendAccessReminderCommand,
+  state: AccountState,
+): AccountEvent[] {
+  const request = ownRequest(command, state, 'Only the requester may send a reminder');
+  requirePending(request);
+  const next = request.nextReminderAllowedAt;
+  if (next !== null && Date.parse(command.at) < Date.parse(next)) {
+    const retryAfterSeconds = Math.ceil((Date.parse(next) - Date.parse(command.at)) / 1000);
+    throw new DomainError('RATE_LIMITED', `You may send the next reminder in ${retryAfterSeconds} seconds`, {
+      retryAfterSeconds,
+      nextReminderAllowedAt: next,
+    });
+  }
+  return [
+    {
+      type: 'AccessReminderSent',
+      data: {
+        accountId: state.accountId,
+        requestId: request.id,
+        requesterId: request.requesterId,
+        sentAt: command.at,
+        remindersSent: request.remindersSent + 1,
+        nextReminderAllowedAt: plusSeconds(command.at, command.reminderIntervalSeconds),
+      },
+    },
+  ];
+}
+
+export function decideCancelAccessRequest(
+  command: CancelAccessRequestCommand,
+  state: AccountState,
+): AccountEvent[] {
+  const request = ownRequest(command, state, 'Only the requester may cancel an access request');
+  requirePending(request);
+  return [
+    {
+      type: 'AccessRequestCancelled',
+      data: {
+        accountId: state.accountId,
+        requestId: request.id,
+        requesterId: request.requesterId,
+        cancelledAt: command.at,
+      },
+    },
+  ];
+}
+
+/**
+ * One decision, one append: AccessApproved plus the access itself — UserAdded when the
+ * requester is not a user yet, or UserRolesChanged when merging the roles adds any.
+ */
+export function decideApproveAccessRequest(
+  command: ApproveAccessRequestCommand,
+  state: AccountState,
+): AccountEvent[] {
+  const request = decidableRequest(command, state);
+  requirePending(request);
+  if (request.kind !== 'USER') throw badInput(GROUP_REQUEST_NEEDS_GRANT_MESSAGE);
+  const roles = validateAssignments(command.roles ?? [], state, 'roles');
+  const message = optionalText(command.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  const { accountId } = state;
+  const { requesterId } = request;
+  const decidedBy = command.actor.userId;
+  const events: AccountEvent[] = [
+    {
+      type: 'AccessApproved',
+      data: {
+        accountId,
+        requestId: request.id,
+        requesterId,
+        kind: request.kind,
+        roles,
+        message,
+        decidedBy,
+        decidedAt: command.at,
+      },
+    },
+  ];
+  const user = lookup(state.users, requesterId);
+  if (user === undefined) {
+    events.push({
+      type: 'UserAdded',
+      data: { accountId, userId: requesterId, roles, notify: false, addedAt: command.at, addedBy: decidedBy },
+    });
+  } else {
+    const adds = roles.some((granted) => !user.roles.some((held) => sameAssignment(held, granted)));
+    if (adds) {
+      const merged = mergeAssignments(user.roles, roles);
+      events.push({
+        type: 'UserRolesChanged',
+        data: {
+          accountId,
+          userId: requesterId,
+          roles: merged,
+          previousRoles: user.roles.map(({ role, virtualAccountId }) => ({ role, virtualAccountId })),
+        },
+      });
+    }
+  }
+  return events;
+}
+
+export function decideDeclineAccessRequest(
+  command: DeclineAccessRequestCommand,
+  state: AccountState,
+): AccountEvent[] {
+  const request = decidableRequest(command, state);
+  requirePending(request);
+  const message = optionalText(command.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  return [
+    {
+      type: 'AccessDeclined',
+      data: {
+        accountId: state.accountId,
+        requestId: request.id,
+        requesterId: request.requesterId,
+        kind: request.kind,
+        message,
+        decidedBy: command.actor.userId,
+        decidedAt: command.at,
+      },
+    },
+  ];
+}

@@ -1,0 +1,120 @@
+import { badInput, notFound } from '../errors';
+import { optionalText } from '../validation';
+import { normalizeLookupId } from './access-request-state';
+import { ACCESS_DECISION_MESSAGE_MAX, requirePending } from './access-requests';
+import type {
+  GrantExternalGroupAccessCommand,
+  RevokeDeletedGroupGrantCommand,
+  RevokeExternalGroupAccessCommand,
+} from './commands';
+import type { AccountEvent } from './events';
+import { validateGroupAccess } from './manage-groups';
+import { authorize, type EffectiveRoleAssignment } from './permissions';
+import { lookup, type AccountState } from './state';
+
+export const LOOKUP_ID_NOT_FOUND_MESSAGE = 'No access request has this lookup ID';
+export const EXTERNAL_GRANT_NOT_FOUND_MESSAGE = 'This group has no access to this Smart Account';
+
+/**
+ * The roles a user holds in this account through external group grants: the access of each
+ * grant whose group (in its own account) the user is a member of, with `viaGroupId` = that
+ * group. The application answers `isMember` from the group's own account and passes the
+ * result as `actorExternalRoles` / `extra`.
+ */
+export function externalRolesOf(
+  state: AccountState,
+  isMember: (fromAccountId: string, groupId: string) => boolean,
+): EffectiveRoleAssignment[] {
+  const roles: EffectiveRoleAssignment[] = [];
+  for (const grant of Object.values(state.externalGrants)) {
+    if (!isMember(grant.fromAccountId, grant.groupId)) continue;
+    for (const { virtualAccountId, role } of grant.access)
+      roles.push({ role, virtualAccountId, viaGroupId: grant.groupId });
+  }
+  return roles;
+}
+
+/** Approves a GROUP request, found by its lookup ID (any case, dashes and spaces ignored). */
+export function decideGrantExternalGroupAccess(
+  command: GrantExternalGroupAccessCommand,
+  state: AccountState,
+): AccountEvent[] {
+  authorize(state, command.actor, 'decideAccessRequests', command.actorExternalRoles);
+  const requestId = lookup(state.requestIdByLookupId, normalizeLookupId(command.lookupId));
+  const request = requestId === undefined ? undefined : lookup(state.accessRequests, requestId);
+  if (
+    request === undefined ||
+    request.kind !== 'GROUP' ||
+    request.requestingGroupId === null ||
+    request.requestingAccountId === null
+  ) {
+    throw notFound(LOOKUP_ID_NOT_FOUND_MESSAGE);
+  }
+  requirePending(request);
+  if (command.access.length === 0) throw badInput('Choose at least one Virtual Account and role', 'access');
+  const access = validateGroupAccess(command.access, state, 'access');
+  const message = optionalText(command.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  return [
+    {
+      type: 'ExternalGroupAccessGranted',
+      data: {
+        accountId: state.accountId,
+        requestId: request.id,
+        lookupId: request.lookupId,
+        requesterId: request.requesterId,
+        groupId: request.requestingGroupId,
+        groupName: request.requestingGroupName ?? '',
+        fromAccountId: request.requestingAccountId,
+        fromAccountName: request.requestingAccountName ?? '',
+        access,
+        message,
+        grantedAt: command.at,
+        grantedBy: command.actor.userId,
+      },
+    },
+  ];
+}
+
+export function decideRevokeExternalGroupAccess(
+  command: RevokeExternalGroupAccessCommand,
+  state: AccountState,
+): AccountEvent[] {
+  authorize(state, command.actor, 'decideAccessRequests', command.actorExternalRoles);
+  const grant = lookup(state.externalGrants, command.groupId);
+  if (grant === undefined) throw notFound(EXTERNAL_GRANT_NOT_FOUND_MESSAGE);
+  return [
+    {
+      type: 'ExternalGroupAccessRevoked',
+      data: {
+        accountId: state.accountId,
+        groupId: grant.groupId,
+        fromAccountId: grant.fromAccountId,
+        reason: 'REVOKED',
+        revokedAt: command.at,
+        revokedBy: command.actor.userId,
+      },
+    },
+  ];
+}
+
+/** System command, no authorization: nothing to do when no grant of that group (from that account) is left. */
+export function decideRevokeDeletedGroupGrant(
+  command: RevokeDeletedGroupGrantCommand,
+  state: AccountState,
+): AccountEvent[] {
+  const grant = lookup(state.externalGrants, command.groupId);
+  if (!state.exists || grant === undefined || grant.fromAccountId !== command.fromAccountId) return [];
+  return [
+    {
+      type: 'ExternalGroupAccessRevoked',
+      data: {
+        accountId: state.accountId,
+        groupId: grant.groupId,
+        fromAccountId: grant.fromAccountId,
+        reason: 'GROUP_DELETED',
+        revokedAt: command.at,
+        revokedBy: null,
+      },
+    },
+  ];
+}
