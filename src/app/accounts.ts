@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { groupGrantsKey, type ExternalGrantDoc } from '../../projections/access-requests';
+import { accountUserKey, userAccountsKey, type AccountUserDoc } from '../../projections/accounts';
 import { profileKey, profilesByEmailKey, type ProfileDoc } from '../../projections/profiles';
 import {
   accountDecider,
@@ -7,7 +9,9 @@ import {
   domainReservationDecider,
   domainReservationStreamId,
   effectiveRoles,
+  externalRolesOf,
   initialAccountState,
+  lookup,
   type AccountState,
   type AddUsersEntry,
   type EffectiveRoleAssignment,
@@ -20,7 +24,10 @@ import type { UserEntry } from './user-entries';
 export interface AccountReadAccess {
   state: AccountState;
   readMembers: boolean;
+  readAccessRequests: boolean;
   myRoles: EffectiveRoleAssignment[];
+  /** Roles the caller holds through other accounts' groups granted access here. */
+  externalRoles: EffectiveRoleAssignment[];
 }
 
 /** Account use cases that need more than one stream or the read models. */
@@ -62,12 +69,57 @@ export class AccountService {
   /** The account's state and what `actor` may read of it; null when they may not read it at all. */
   async readAccess(actor: Actor, accountId: string): Promise<AccountReadAccess | null> {
     const state = await this.app.state(accountDecider, accountStreamId(accountId));
-    if (!can(state, actor, 'readAccount')) return null;
+    const externalRoles = await this.externalRolesFor(actor.userId, state);
+    if (!can(state, actor, 'readAccount', externalRoles)) return null;
     return {
       state,
-      readMembers: can(state, actor, 'readMembers'),
-      myRoles: effectiveRoles(state, actor.userId),
+      readMembers: can(state, actor, 'readMembers', externalRoles),
+      readAccessRequests: can(state, actor, 'readAccessRequests', externalRoles),
+      myRoles: effectiveRoles(state, actor.userId, externalRoles),
+      externalRoles,
     };
+  }
+
+  /**
+   * Roles a user holds in `state`'s account through groups of other accounts that were
+   * granted access. Membership is read from each group's own account, so leaving the group,
+   * or its deletion, ends the access at once.
+   */
+  async externalRolesFor(userId: string, state: AccountState): Promise<EffectiveRoleAssignment[]> {
+    const fromAccounts = new Map<string, AccountState>();
+    for (const grant of Object.values(state.externalGrants)) {
+      if (!fromAccounts.has(grant.fromAccountId)) {
+        fromAccounts.set(
+          grant.fromAccountId,
+          await this.app.state(accountDecider, accountStreamId(grant.fromAccountId)),
+        );
+      }
+    }
+    return externalRolesOf(state, (fromAccountId, groupId) => {
+      const from = fromAccounts.get(fromAccountId);
+      const group = from ? lookup(from.groups, groupId) : undefined;
+      return group !== undefined && group.memberIds.includes(userId);
+    });
+  }
+
+  /**
+   * The accounts a user belongs to, and those their groups were granted access to (which
+   * `readAccess` confirms against the group's current membership).
+   */
+  async accountIdsOf(userId: string): Promise<string[]> {
+    const own = (await this.app.reads.get<string[]>(userAccountsKey(userId))) ?? [];
+    const ids = new Set(own);
+    for (const accountId of own) {
+      const user = await this.app.reads.get<AccountUserDoc>(accountUserKey(accountId, userId));
+      for (const groupId of user?.groupIds ?? []) {
+        for (const grant of (await this.app.reads.get<ExternalGrantDoc[]>(
+          groupGrantsKey(accountId, groupId),
+        )) ?? []) {
+          ids.add(grant.toAccountId);
+        }
+      }
+    }
+    return [...ids];
   }
 
   /** Resolves typed-in or CSV entries to active profiles (by user ID or email). */

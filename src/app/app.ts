@@ -23,6 +23,25 @@ export interface AppOptions {
   now?: () => Date;
 }
 
+/**
+ * Deleting a group revokes the grants it held in other accounts. Its access there ends with
+ * the deletion already (membership is read from the group's own account); the revocation
+ * records it in those accounts' histories. Idempotent, so every process may do it.
+ */
+function revokeGrantsOfDeletedGroups(services: AppServices, logger: Logger): void {
+  services.projector.onCommitted((_projection, events) => {
+    for (const event of events) {
+      if (event.type !== 'GroupDeleted') continue;
+      const { accountId, groupId } = event.data as { accountId: string; groupId: string };
+      services.accessRequests
+        .revokeGrantsOfDeletedGroup(accountId, groupId)
+        .catch((error: unknown) =>
+          logger.error({ err: error, groupId }, 'revoking a deleted group’s grants failed'),
+        );
+    }
+  });
+}
+
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -50,6 +69,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     projector,
     now: options.now,
   });
+  revokeGrantsOfDeletedGroups(services, logger);
   const contexts = new RequestContextFactory(
     services,
     createTokenVerifier(config.auth, config.dataDir),

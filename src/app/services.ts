@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import type { Actor, Decider, DomainEvent } from '../domain/decider';
 import type { ReadModelReader } from '../readmodel/port';
 import type { Projector } from '../readmodel/projector';
+import { AccessRequestService } from './access-requests';
 import { AccountService } from './accounts';
 import type { CommandHandler, CommandResult } from './command-handler';
 import type { Config } from './config';
+import { LiveUpdates } from './live-updates';
 
 /** How long a mutation's response waits for the projections to reach its events. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
@@ -30,6 +32,8 @@ export class AppServices {
   readonly reads: ReadModelReader;
   readonly projector: Projector;
   readonly accounts: AccountService;
+  readonly accessRequests: AccessRequestService;
+  readonly live: LiveUpdates;
   private readonly commands: CommandHandler;
   private readonly clock: () => Date;
 
@@ -41,6 +45,8 @@ export class AppServices {
     this.projector = deps.projector;
     this.clock = deps.now ?? (() => new Date());
     this.accounts = new AccountService(this);
+    this.accessRequests = new AccessRequestService(this);
+    this.live = new LiveUpdates(deps.projector);
   }
 
   now(): string {
@@ -48,8 +54,9 @@ export class AppServices {
   }
 
   /**
-   * Runs a command and, when it appended events, waits until the read models include them,
-   * so the response and every later query reflect the change (contract "Consistency").
+   * Runs a command and waits until the read models include the events it appended or, when it
+   * changed nothing, the events it decided on (a retry's first result, a concurrent change), so
+   * the response and every later query reflect it (contract "Consistency").
    */
   async execute<C, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
@@ -64,8 +71,9 @@ export class AppServices {
       supportCaseId: caller.actor?.supportCaseId ?? null,
       occurredAt,
     });
-    if (result.position !== null) {
-      const reached = await this.projector.waitFor(result.position, READ_YOUR_WRITES_TIMEOUT_MS);
+    const target = result.position ?? result.basedOn;
+    if (target !== null) {
+      const reached = await this.projector.waitFor(target, READ_YOUR_WRITES_TIMEOUT_MS);
       if (!reached) this.logger.warn({ streamId }, 'read models did not catch up within the bound');
     }
     return result;
@@ -75,7 +83,11 @@ export class AppServices {
    * An aggregate's current state, caught up with its stream (for authorization of reads).
    * Use it at once: a later command may evolve the same object.
    */
-  state<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<S> {
-    return this.commands.state(decider, streamId);
+  async state<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<S> {
+    const { state, position } = await this.commands.state(decider, streamId);
+    // The read models answer the rest of the query: let them reach what the state has seen,
+    // also when another process appended it (contract "Consistency").
+    if (position !== null) await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
+    return state;
   }
 }

@@ -12,11 +12,15 @@ import { AccountUser, RoleAssignment, UserGroup, VirtualAccount } from './types/
 
 type Assignment = RoleAssignmentData & { viaGroupId?: string | null };
 
-/** Role assignments as the API shows them: with their Virtual Account and group. */
+/**
+ * Role assignments as the API shows them: with their Virtual Account and group. The groups'
+ * members are listed only when `membersReadable` (the caller may read the account's users).
+ */
 export async function toRoleAssignments(
   reads: ReadModelReader,
   account: AccountDoc,
   assignments: readonly Assignment[],
+  membersReadable = false,
 ): Promise<RoleAssignment[]> {
   const groupIds = [...new Set(assignments.flatMap((a) => (a.viaGroupId ? [a.viaGroupId] : [])))];
   const groups = new Map<string, GroupDoc>();
@@ -32,7 +36,7 @@ export async function toRoleAssignments(
     return Object.assign(new RoleAssignment(), {
       role: assignment.role,
       virtualAccount: virtualAccount ? VirtualAccount.from(virtualAccount) : null,
-      viaGroup: group ? UserGroup.from(group, account) : null,
+      viaGroup: group ? UserGroup.from(group, account, membersReadable) : null,
     });
   });
 }

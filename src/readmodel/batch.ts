@@ -1,10 +1,11 @@
 import type { JsonValue } from '../eventstore/port';
 import type { ReadModelReader, WriteOp } from './port';
-import type { ProjectionTx } from './projection';
+import type { Notification, ProjectionTx } from './projection';
 
 /** Collects one batch's writes; reads see them before they are committed. */
 export class BatchTx implements ProjectionTx {
   readonly ops: WriteOp[] = [];
+  readonly notifications: Notification[] = [];
   private readonly pending = new Map<string, string | null>();
 
   constructor(private readonly reader: ReadModelReader) {}
@@ -32,5 +33,9 @@ export class BatchTx implements ProjectionTx {
 
   sortedRemove(key: string, member: string): void {
     this.ops.push({ op: 'sortedRemove', key, member });
+  }
+
+  notify(topic: string, payload: JsonValue): void {
+    this.notifications.push({ topic, payload });
   }
 }

@@ -8,6 +8,13 @@ export interface ProjectionTx {
   del(key: string): void;
   sortedAdd(key: string, member: string, score: number): void;
   sortedRemove(key: string, member: string): void;
+  /** Announces a change to live subscribers; delivered in order, after the batch is committed. */
+  notify(topic: string, payload: JsonValue): void;
+}
+
+export interface Notification {
+  topic: string;
+  payload: JsonValue;
 }
 
 /**

@@ -3,9 +3,13 @@ import type { EventStore, EventSubscription, Position, StoredEvent } from '../ev
 import { positionReached } from '../eventstore/position';
 import { BatchTx } from './batch';
 import type { ReadModelStore } from './port';
-import type { Projection } from './projection';
+import type { Notification, Projection } from './projection';
 
-export type CommittedListener = (projection: string, events: readonly StoredEvent[]) => void;
+export type CommittedListener = (
+  projection: string,
+  events: readonly StoredEvent[],
+  notifications: readonly Notification[],
+) => void;
 
 interface Running {
   projection: Projection;
@@ -143,7 +147,7 @@ export class Projector {
     run.lastError = null;
     for (const listener of this.listeners) {
       try {
-        listener(run.projection.name, batch);
+        listener(run.projection.name, batch, tx.notifications);
       } catch (error) {
         this.logger.error({ err: error, projection: run.projection.name }, 'projection listener failed');
       }

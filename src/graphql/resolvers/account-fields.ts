@@ -25,10 +25,10 @@ import {
 import { decodeCursor, pageSize, toConnection, type Connection } from '../types/connection';
 import { Profile } from '../types/profile';
 
+const MEMBERS_FORBIDDEN = 'Your roles in this Smart Account do not allow you to see its users and groups';
+
 function requireMemberAccess(account: SmartAccount): void {
-  if (!account.access.readMembers) {
-    throw forbidden('Your roles in this Smart Account do not allow you to see its users and groups');
-  }
+  if (!account.access.readMembers) throw forbidden(MEMBERS_FORBIDDEN);
 }
 
 @Resolver(() => SmartAccount)
@@ -37,7 +37,12 @@ export class SmartAccountFields {
     description: "The caller's effective access to this account, direct and through groups.",
   })
   myRoles(@Root() account: SmartAccount, @Ctx() context: GraphQLContext): Promise<RoleAssignment[]> {
-    return toRoleAssignments(context.app.reads, account.doc, account.access.myRoles);
+    return toRoleAssignments(
+      context.app.reads,
+      account.doc,
+      account.access.myRoles,
+      account.access.readMembers,
+    );
   }
 
   @FieldResolver(() => AccountUserConnection, {
@@ -100,7 +105,7 @@ export class SmartAccountFields {
     );
     const items = page.items.flatMap((item, index) => {
       const doc = docs[index];
-      return doc ? [{ seq: item.seq, node: UserGroup.from(doc, account.doc) }] : [];
+      return doc ? [{ seq: item.seq, node: UserGroup.from(doc, account.doc, true) }] : [];
     });
     return toConnection(items, size, page.totalCount);
   }
@@ -113,7 +118,7 @@ export class SmartAccountFields {
   ): Promise<UserGroup | null> {
     requireMemberAccess(account);
     const doc = await context.app.reads.get<GroupDoc>(groupKey(account.id, id));
-    return doc ? UserGroup.from(doc, account.doc) : null;
+    return doc ? UserGroup.from(doc, account.doc, true) : null;
   }
 }
 
@@ -135,10 +140,12 @@ export class AccountUserFields {
     description: "Direct roles plus the roles that the user's groups carry.",
   })
   async effectiveRoles(@Root() user: AccountUser, @Ctx() context: GraphQLContext): Promise<RoleAssignment[]> {
+    // An AccountUser is only reachable by callers who may read the account's users.
     return toRoleAssignments(
       context.app.reads,
       user.account,
       await effectiveAssignments(context.app.reads, user.doc),
+      true,
     );
   }
 
@@ -147,7 +154,7 @@ export class AccountUserFields {
     const docs = await context.app.reads.getMany<GroupDoc>(
       user.doc.groupIds.map((id) => groupKey(user.account.id, id)),
     );
-    return docs.flatMap((doc) => (doc ? [UserGroup.from(doc, user.account)] : []));
+    return docs.flatMap((doc) => (doc ? [UserGroup.from(doc, user.account, true)] : []));
   }
 }
 
@@ -160,6 +167,7 @@ export class UserGroupFields {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<AccountUser>> {
+    if (!group.membersReadable) throw forbidden(MEMBERS_FORBIDDEN);
     const size = pageSize(first);
     // Members keep the order they joined in; the cursor is the position in that list.
     const start = decodeCursor(after) ?? 0;

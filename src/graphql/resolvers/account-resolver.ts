@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { userAccountsKey, type AccountDoc } from '../../../projections/accounts';
+import type { AccountDoc } from '../../../projections/accounts';
 import {
   accountDecider,
   accountStreamId,
@@ -33,7 +33,11 @@ export async function readableAccount(
   if (!access) return null;
   const doc = await loadAccountDoc(context.app.reads, accountId);
   if (!doc) return null;
-  return SmartAccount.from(doc, { readMembers: access.readMembers, myRoles: access.myRoles });
+  return SmartAccount.from(doc, {
+    readMembers: access.readMembers,
+    readAccessRequests: access.readAccessRequests,
+    myRoles: access.myRoles,
+  });
 }
 
 async function accountDocAfterWrite(context: GraphQLContext, accountId: string): Promise<AccountDoc> {
@@ -57,7 +61,7 @@ export class AccountResolver {
   })
   async mySmartAccounts(@Ctx() context: GraphQLContext): Promise<SmartAccount[]> {
     const { actor } = requireUser(context);
-    const ids = (await context.app.reads.get<string[]>(userAccountsKey(actor.userId))) ?? [];
+    const ids = await context.app.accounts.accountIdsOf(actor.userId);
     const accounts = await Promise.all(ids.map((id) => readableAccount(context, id)));
     return accounts.filter((account): account is SmartAccount => account !== null);
   }

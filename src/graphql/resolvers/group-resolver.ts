@@ -41,7 +41,8 @@ async function groupAfterWrite(
     context.app.reads.get<GroupDoc>(groupKey(accountId, groupId)),
   ]);
   if (!account || !group) throw new Error(`group ${groupId} missing from the read model after a write`);
-  return UserGroup.from(group, account);
+  // Only who may manage groups gets here, and they may read the members.
+  return UserGroup.from(group, account, true);
 }
 
 @Resolver()

@@ -31,6 +31,7 @@ export class VirtualAccount {
 /** What the caller may read of one account, decided once when the account is resolved. */
 export interface AccountAccess {
   readMembers: boolean;
+  readAccessRequests: boolean;
   myRoles: EffectiveRoleAssignment[];
 }
 
@@ -100,8 +101,13 @@ export class UserGroup {
 
   doc!: GroupDoc;
   account!: AccountDoc;
+  /**
+   * May the caller list the members? Only with `readMembers`; a member without it still sees
+   * the group their roles come through (`myRoles.viaGroup`), but not who else is in it.
+   */
+  membersReadable!: boolean;
 
-  static from(doc: GroupDoc, account: AccountDoc): UserGroup {
+  static from(doc: GroupDoc, account: AccountDoc, membersReadable: boolean): UserGroup {
     return Object.assign(new UserGroup(), {
       id: doc.id,
       name: doc.name,
@@ -110,6 +116,7 @@ export class UserGroup {
       createdAt: doc.createdAt,
       doc,
       account,
+      membersReadable,
     });
   }
 }

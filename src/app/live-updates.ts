@@ -1,0 +1,22 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import type { JsonValue } from '../eventstore/port';
+import type { Projector } from '../readmodel/projector';
+
+/**
+ * Live updates for subscriptions. Projections announce changes while they handle events;
+ * the announcements go out after their batch is committed, in order, so a client that
+ * queries on receipt sees at least that state.
+ */
+export class LiveUpdates {
+  private readonly pubSub = createPubSub<Record<string, [JsonValue]>>();
+
+  constructor(projector: Projector) {
+    projector.onCommitted((_projection, _events, notifications) => {
+      for (const { topic, payload } of notifications) this.pubSub.publish(topic, payload);
+    });
+  }
+
+  subscribe(topic: string): AsyncIterable<JsonValue> {
+    return this.pubSub.subscribe(topic);
+  }
+}
