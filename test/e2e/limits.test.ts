@@ -36,21 +36,24 @@ describe('safety limits on the real server', () => {
     expect(response.data).toBeUndefined();
   });
 
-  test.each(Object.entries(oversized))('%s is refused over WebSocket without executing', async (_label, query) => {
-    const client = t.wsClient(token);
-    const outcome = await new Promise<{ data?: unknown; errors?: unknown }>((resolve) => {
-      client.subscribe(
-        { query },
-        {
-          next: (value) => resolve({ data: value.data }),
-          error: (errors) => resolve({ errors }),
-          complete: () => undefined,
-        },
-      );
-    });
-    expect(outcome.data).toBeUndefined();
-    expect(JSON.stringify(outcome.errors)).toContain('BAD_USER_INPUT');
-  });
+  test.each(Object.entries(oversized))(
+    '%s is refused over WebSocket without executing',
+    async (_label, query) => {
+      const client = t.wsClient(token);
+      const outcome = await new Promise<{ data?: unknown; errors?: unknown }>((resolve) => {
+        client.subscribe(
+          { query },
+          {
+            next: (value) => resolve({ data: value.data }),
+            error: (errors) => resolve({ errors }),
+            complete: () => undefined,
+          },
+        );
+      });
+      expect(outcome.data).toBeUndefined();
+      expect(JSON.stringify(outcome.errors)).toContain('BAD_USER_INPUT');
+    },
+  );
 
   test('a 10 MB body is refused with 413', async () => {
     const response = await fetch(t.url, {
