@@ -1,3 +1,4 @@
+import { accountExternalGrantsKey, type ExternalGrantDoc } from '../../projections/access-requests';
 import {
   accountKey,
   accountUserKey,
@@ -23,10 +24,23 @@ export async function toRoleAssignments(
   membersReadable = false,
 ): Promise<RoleAssignment[]> {
   const groupIds = [...new Set(assignments.flatMap((a) => (a.viaGroupId ? [a.viaGroupId] : [])))];
-  const groups = new Map<string, GroupDoc>();
+  const groups = new Map<string, UserGroup>();
   (await reads.getMany<GroupDoc>(groupIds.map((id) => groupKey(account.id, id)))).forEach((doc) => {
-    if (doc) groups.set(doc.id, doc);
+    if (doc) groups.set(doc.id, UserGroup.from(doc, account, membersReadable));
   });
+  // Roles through an external group grant come through a group of another account.
+  const external = groupIds.filter((id) => !groups.has(id));
+  if (external.length > 0) {
+    const grants = (await reads.get<ExternalGrantDoc[]>(accountExternalGrantsKey(account.id))) ?? [];
+    for (const grant of grants.filter((g) => external.includes(g.groupId))) {
+      const [group, from] = await Promise.all([
+        reads.get<GroupDoc>(groupKey(grant.fromAccountId, grant.groupId)),
+        loadAccountDoc(reads, grant.fromAccountId),
+      ]);
+      // Its members are never listed here: `membersReadable` is about this account's users.
+      if (group && from) groups.set(group.id, UserGroup.from(group, from, false));
+    }
+  }
   const virtualAccounts = new Map(account.virtualAccounts.map((va) => [va.id, va]));
   return assignments.map((assignment) => {
     const virtualAccount = assignment.virtualAccountId
@@ -36,7 +50,7 @@ export async function toRoleAssignments(
     return Object.assign(new RoleAssignment(), {
       role: assignment.role,
       virtualAccount: virtualAccount ? VirtualAccount.from(virtualAccount) : null,
-      viaGroup: group ? UserGroup.from(group, account, membersReadable) : null,
+      viaGroup: group ?? null,
     });
   });
 }

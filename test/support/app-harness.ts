@@ -38,8 +38,22 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const temp = tempDir('saas-app-');
+export interface TestAppOptions {
+  /**
+   * Run on this DATA_DIR (e.g. a stopped app's `config.dataDir`, to restart on its event log).
+   * The folder is then the caller's: `stop()` leaves it in place.
+   */
+  dataDir?: string;
+}
+
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const temp =
+    options.dataDir === undefined
+      ? tempDir('saas-app-')
+      : { dir: options.dataDir, remove: (): void => undefined };
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: temp.dir,
