@@ -26,7 +26,8 @@ export interface AppOptions {
 /**
  * Deleting a group revokes the grants it held in other accounts. Its access there ends with
  * the deletion already (membership is read from the group's own account); the revocation
- * records it in those accounts' histories. Idempotent, so every process may do it.
+ * records it in those accounts' histories. Idempotent, so every process may do it, and
+ * the replay at start-up does it again for every deleted group (a no-op when done).
  */
 function revokeGrantsOfDeletedGroups(services: AppServices, logger: Logger): void {
   services.projector.onCommitted((_projection, events) => {
@@ -48,6 +49,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const events = openEventStore(config);
   const readModels = new MemoryReadModelStore();
   const projector = new Projector(events, readModels, allProjections, logger);
+  const services = new AppServices({
+    config,
+    logger,
+    commands: new CommandHandler(events),
+    reads: readModels,
+    projector,
+    now: options.now,
+  });
+  // Before the replay, so a revocation a crash interrupted is made up for at the next start.
+  revokeGrantsOfDeletedGroups(services, logger);
   try {
     await projector.start();
     const head = await events.headPosition();
@@ -61,15 +72,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw error;
   }
 
-  const services = new AppServices({
-    config,
-    logger,
-    commands: new CommandHandler(events),
-    reads: readModels,
-    projector,
-    now: options.now,
-  });
-  revokeGrantsOfDeletedGroups(services, logger);
   const contexts = new RequestContextFactory(
     services,
     createTokenVerifier(config.auth, config.dataDir),
