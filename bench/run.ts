@@ -12,6 +12,7 @@ import { accountDecider, accountStreamId, type Role } from '../src/domain/accoun
 import type { Actor } from '../src/domain/decider';
 import type { EventStore } from '../src/eventstore/port';
 import { GraphQLClient } from './client';
+import { measureFanOut } from './fanout';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
 
@@ -33,6 +34,8 @@ const COMMAND_WARMUP = 10;
 const VIRTUAL_ACCOUNT_RUNS = 30;
 const HISTORY_CHANGES = 10_000;
 const COLD_LOAD_RUNS = 5;
+const FANOUT_SUBSCRIBERS = 1000;
+const FANOUT_ROUNDS = 5;
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { sub: 'bench-admin', email: 'admin@bench.example', name: 'Bench Admin' };
 
@@ -148,6 +151,23 @@ async function bench(config: Config): Promise<void> {
   } finally {
     await running.close();
   }
+
+  // -------------------------------------------------------------- 5. restart: replay the log
+  const headStore = openEventStore(config);
+  const head = await headStore.headPosition(); // SQLite: the position is the row id, i.e. the count
+  await headStore.close();
+  out();
+  out(
+    `5. Restart: a new server on the same DATA_DIR replays the whole log (${thousands(Number(head?.commit ?? 0))} ` +
+      'events) into new in-memory read models',
+  );
+  let restarted: RunningApp | undefined;
+  const restartMs = await timeMs(async () => {
+    restarted = await startApp(config, { logger: pino({ level: 'silent' }) });
+  });
+  if (restarted === undefined) throw new Error('the app did not restart');
+  await restarted.close();
+  out(`   started and replayed in ${formatMs(restartMs)}`);
 }
 
 async function measure(
@@ -353,6 +373,27 @@ async function measure(
   } finally {
     await store.close();
   }
+
+  // --------------------------------------------------------------- 4. subscription fan-out
+  out();
+  out(
+    `4. Subscription fan-out: ${thousands(FANOUT_SUBSCRIBERS)} WebSocket subscribers (graphql-ws) of ` +
+      'accountAccessRequestsUpdated(accountId) on one account,',
+  );
+  out(
+    `   each a distinct administrator of it; per round a person requests access and an administrator ` +
+      `approves (${FANOUT_ROUNDS} rounds)`,
+  );
+  await measureFanOut({
+    app,
+    admin: client,
+    adminUserId: ADMIN.sub,
+    secret: SECRET,
+    people: people.slice(people.length - FANOUT_SUBSCRIBERS - 20),
+    subscribers: FANOUT_SUBSCRIBERS,
+    rounds: FANOUT_ROUNDS,
+    out,
+  });
 }
 
 async function main(): Promise<void> {

@@ -74,3 +74,9 @@ export function table(rows: readonly Row[], options: { p95: boolean }): string {
 }
 
 export const thousands = (value: number): string => value.toLocaleString('en-US');
+
+/** Nearest-rank percentile (`p` from 0 to 1) of samples sorted ascending. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new Error('no samples');
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}

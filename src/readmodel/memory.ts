@@ -1,6 +1,21 @@
 import type { JsonValue, Position } from '../eventstore/port';
 import type { ReadModelStore, ScoredMember, WriteOp } from './port';
 
+/** A member's change within one commit: its new score, or null when it is removed. */
+type MemberChange = number | null;
+
+/**
+ * At least this many changes to one set in one commit are merged in one pass; fewer are
+ * inserted one by one (each a binary search and an array splice, which copies the array).
+ */
+const MERGE_MIN_CHANGES = 16;
+
+/** True when (a.score, a.member) orders before (b.score, b.member). */
+const before = (a: ScoredMember, b: ScoredMember): boolean =>
+  a.score < b.score || (a.score === b.score && a.member < b.member);
+const compare = (a: ScoredMember, b: ScoredMember): number =>
+  a.score < b.score ? -1 : a.score > b.score ? 1 : a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
+
 /** A sorted set kept as an array ordered by (score, member). */
 class SortedSet {
   private readonly scores = new Map<string, number>();
@@ -26,6 +41,55 @@ class SortedSet {
     if (score === undefined) return;
     this.scores.delete(member);
     this.entries.splice(this.indexOf(score, member), 1);
+  }
+
+  /**
+   * Applies the changes (each member's last change in a commit; the order among members
+   * does not matter). Many at once: the new entries are sorted and merged with the kept ones
+   * into one new array, instead of one array copy (splice) per insert.
+   */
+  applyChanges(changes: ReadonlyMap<string, MemberChange>): void {
+    if (changes.size < MERGE_MIN_CHANGES) {
+      for (const [member, score] of changes) {
+        if (score === null) this.remove(member);
+        else this.add(member, score);
+      }
+      return;
+    }
+    const inserted: ScoredMember[] = [];
+    const moved = new Set<string>();
+    for (const [member, score] of changes) {
+      const current = this.scores.get(member);
+      if (current === score || (current === undefined && score === null)) continue;
+      if (current !== undefined) moved.add(member);
+      if (score === null) {
+        this.scores.delete(member);
+      } else {
+        this.scores.set(member, score);
+        inserted.push({ member, score });
+      }
+    }
+    if (moved.size === 0 && inserted.length === 0) return;
+    inserted.sort(compare);
+    const kept = moved.size === 0 ? this.entries : this.entries.filter((entry) => !moved.has(entry.member));
+    // Each new entry's place among the kept ones (a binary search from the previous place),
+    // and the kept ones between copied over: one pass, one new array.
+    const merged = new Array<ScoredMember>(kept.length + inserted.length);
+    let written = 0;
+    let from = 0;
+    for (const entry of inserted) {
+      let low = from;
+      let high = kept.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (before(kept[mid], entry)) low = mid + 1;
+        else high = mid;
+      }
+      while (from < low) merged[written++] = kept[from++];
+      merged[written++] = entry;
+    }
+    while (from < kept.length) merged[written++] = kept[from++];
+    this.entries = merged;
   }
 
   /** Index of the first entry not less than (score, member). */
@@ -59,6 +123,14 @@ class SortedSet {
     }
     return result;
   }
+}
+
+/** One commit's writes to the sorted set of one key. */
+interface SetWrites {
+  /** A `set` or `del` of the key came first: the set as it was is gone. */
+  replaced: boolean;
+  /** Each member's last change after that. */
+  changes: Map<string, MemberChange>;
 }
 
 /** The in-process read-model store: the default when REDIS_URL is not set. */
@@ -97,8 +169,44 @@ export class MemoryReadModelStore implements ReadModelStore {
   }
 
   async commit(projection: string, ops: readonly WriteOp[], checkpoint: Position): Promise<void> {
+    // First what the ops come to per key (nothing is changed yet, so a value that cannot be
+    // serialized fails the whole commit), then the changes.
     // Values are stored as JSON text so callers never share mutable objects with the store.
-    for (const op of ops) this.apply(op);
+    const values = new Map<string, string | null>();
+    const sets = new Map<string, SetWrites>();
+    const setWrites = (key: string): SetWrites => {
+      let writes = sets.get(key);
+      if (!writes) sets.set(key, (writes = { replaced: false, changes: new Map() }));
+      return writes;
+    };
+    for (const op of ops) {
+      switch (op.op) {
+        case 'set':
+        case 'del': {
+          // Either replaces the key: any sorted set of that key goes, with the changes to it so far.
+          values.set(op.key, op.op === 'set' ? JSON.stringify(op.value) : null);
+          const writes = sets.get(op.key);
+          if (writes) {
+            writes.replaced = true;
+            writes.changes.clear();
+          } else if (this.sets.has(op.key)) {
+            sets.set(op.key, { replaced: true, changes: new Map() });
+          }
+          break;
+        }
+        case 'sortedAdd':
+          setWrites(op.key).changes.set(op.member, op.score);
+          break;
+        case 'sortedRemove':
+          setWrites(op.key).changes.set(op.member, null);
+          break;
+      }
+    }
+    for (const [key, text] of values) {
+      if (text === null) this.values.delete(key);
+      else this.values.set(key, text);
+    }
+    for (const [key, writes] of sets) this.applySetWrites(key, writes);
     this.checkpoints.set(projection, checkpoint);
   }
 
@@ -123,28 +231,17 @@ export class MemoryReadModelStore implements ReadModelStore {
     return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  private apply(op: WriteOp): void {
-    switch (op.op) {
-      case 'set':
-        this.values.set(op.key, JSON.stringify(op.value));
-        this.sets.delete(op.key);
-        return;
-      case 'del':
-        this.values.delete(op.key);
-        this.sets.delete(op.key);
-        return;
-      case 'sortedAdd': {
-        let set = this.sets.get(op.key);
-        if (!set) this.sets.set(op.key, (set = new SortedSet()));
-        set.add(op.member, op.score);
-        return;
-      }
-      case 'sortedRemove': {
-        const set = this.sets.get(op.key);
-        set?.remove(op.member);
-        if (set?.size === 0) this.sets.delete(op.key);
-        return;
-      }
+  private applySetWrites(key: string, { replaced, changes }: SetWrites): void {
+    if (replaced) this.sets.delete(key);
+    let set = this.sets.get(key);
+    if (!set) {
+      // Removing from a set that is not there changes nothing; a set is never kept empty.
+      let adds = false;
+      for (const score of changes.values()) if (score !== null) adds = true;
+      if (!adds) return;
+      this.sets.set(key, (set = new SortedSet()));
     }
+    set.applyChanges(changes);
+    if (set.size === 0) this.sets.delete(key);
   }
 }
