@@ -1,6 +1,14 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { JsonValue } from '../eventstore/port';
 import type { Projector } from '../readmodel/projector';
+
+/** Any number of subscribers may listen to one topic (Node warns past 10 by default). */
+function unboundedEventTarget(): EventTarget {
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return target;
+}
 
 /**
  * Live updates for subscriptions. Projections announce changes while they handle events;
@@ -8,7 +16,7 @@ import type { Projector } from '../readmodel/projector';
  * queries on receipt sees at least that state.
  */
 export class LiveUpdates {
-  private readonly pubSub = createPubSub<Record<string, [JsonValue]>>();
+  private readonly pubSub = createPubSub<Record<string, [JsonValue]>>({ eventTarget: unboundedEventTarget() });
 
   constructor(projector: Projector) {
     projector.onCommitted((_projection, _events, notifications) => {
