@@ -1,6 +1,7 @@
 import { CommandHandler } from '../src/app/command-handler';
 import { profileDecider, profileStreamId } from '../src/domain/profile/decider';
 import type { EventStore } from '../src/eventstore/port';
+import { seededRandom } from '../test/support/random';
 
 const FIRST = (
   'Maria James Mark Linda Martin Sofia Noah Emma Liam Olivia Lucas Mia Ethan Ava Mason ' +
@@ -22,21 +23,9 @@ export interface BenchPerson {
   company: string | null;
 }
 
-/** Deterministic 32-bit PRNG (mulberry32), so every run benchmarks the same people. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` people: user IDs `u00001`…, names from 40 first × 50 last names, emails on 10 domains. */
 export function benchPeople(count: number): BenchPerson[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   return Array.from({ length: count }, (_, index) => {
     const n = index + 1;

@@ -1,6 +1,7 @@
 import type { JsonValue, Position } from '../../src/eventstore/port';
 import { MemoryReadModelStore } from '../../src/readmodel/memory';
 import type { ScoredMember, WriteOp } from '../../src/readmodel/port';
+import { seededRandom } from '../support/random';
 
 const position = (n: number): Position => ({ commit: BigInt(n), prepare: BigInt(n) });
 let commits = 0;
@@ -21,18 +22,6 @@ const all = (store: MemoryReadModelStore, key: string) =>
   store.sortedRange(key, { limit: Number.MAX_SAFE_INTEGER });
 const members = async (store: MemoryReadModelStore, key: string) =>
   (await all(store, key)).map((entry) => entry.member);
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The port's semantics, as plainly as possible: each op applied on its own, sorted on read. */
 class ReferenceStore {
@@ -267,7 +256,7 @@ describe('MemoryReadModelStore sorted sets', () => {
 
   it('a large bulk commit equals the same ops applied one by one, and the reference model', async () => {
     // Like importing 10,000 users: word-index entries at score 0, a users set by seq.
-    const next = random(7);
+    const next = seededRandom(7);
     const ops: WriteOp[] = [];
     const words: string[] = [];
     for (let i = 0; i < 10_000; i++) {
@@ -299,7 +288,7 @@ describe('MemoryReadModelStore sorted sets', () => {
   });
 
   it('random commits of mixed ops equal the reference model, bulk and one by one', async () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
     const keys = ['a', 'b', 'c', 'd'];
     const pool = filler(120);
