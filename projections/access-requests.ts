@@ -1,38 +1,17 @@
+import type { AccessRequestState, AccessRequestStatus } from '../src/domain/account/access-request-state';
 import type { AccountEvent, GroupAccess } from '../src/domain/account/events';
-import type { RoleAssignment } from '../src/domain/account/roles';
 import type { StoredEvent } from '../src/eventstore/port';
 import type { ProjectionTx } from '../src/readmodel/projection';
 import { accountKey, type AccountDoc } from './accounts';
 
-export type AccessRequestStatus = 'PENDING' | 'APPROVED' | 'DECLINED' | 'CANCELLED';
-export const ACCESS_REQUEST_STATUSES: readonly AccessRequestStatus[] = [
-  'PENDING',
-  'APPROVED',
-  'DECLINED',
-  'CANCELLED',
-];
+export type { AccessRequestStatus };
 
-export type AccessRequestDoc = {
-  id: string;
-  lookupId: string;
-  kind: 'USER' | 'GROUP';
-  status: AccessRequestStatus;
-  reason: string;
-  requesterId: string;
-  requestingGroupId: string | null;
-  requestingAccountId: string | null;
+/** The request as the aggregate knows it, plus what the API shows of its account. */
+export type AccessRequestDoc = AccessRequestState & {
   accountId: string;
   accountName: string;
   domainIdentifier: string;
-  createdAt: string;
-  updatedAt: string;
-  remindersSent: number;
-  lastReminderAt: string | null;
-  nextReminderAllowedAt: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionMessage: string | null;
-  grantedRoles: RoleAssignment[];
+  /** Order of filing, for stable cursors. */
   seq: number;
 };
 
@@ -128,7 +107,9 @@ export async function applyAccessRequestEvent(stored: StoredEvent, tx: Projectio
         reason: d.reason,
         requesterId: d.requesterId,
         requestingGroupId: d.requestingGroupId,
+        requestingGroupName: d.requestingGroupName,
         requestingAccountId: d.requestingAccountId,
+        requestingAccountName: d.requestingAccountName,
         accountId: d.accountId,
         accountName: account?.name ?? '',
         domainIdentifier: account?.domainIdentifier ?? '',
