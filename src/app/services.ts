@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Actor, Decider, DomainEvent } from '../domain/decider';
+import { DomainError } from '../domain/errors';
 import type { ReadModelReader } from '../readmodel/port';
 import type { Projector } from '../readmodel/projector';
 import { AccessRequestService } from './access-requests';
@@ -72,9 +73,16 @@ export class AppServices {
       occurredAt,
     });
     const target = result.position ?? result.basedOn;
-    if (target !== null) {
-      const reached = await this.projector.waitFor(target, READ_YOUR_WRITES_TIMEOUT_MS);
-      if (!reached) this.logger.warn({ streamId }, 'read models did not catch up within the bound');
+    if (target !== null && !(await this.projector.waitFor(target, READ_YOUR_WRITES_TIMEOUT_MS))) {
+      this.logger.error(
+        { streamId, correlationId: caller.correlationId },
+        'read models did not catch up within the bound',
+      );
+      // Answering from read models that miss the change would contradict it.
+      throw new DomainError(
+        'INTERNAL_SERVER_ERROR',
+        'The change was saved, but reading it back took too long; query it again shortly',
+      );
     }
     return result;
   }
