@@ -47,6 +47,7 @@ export class CommandHandler {
   private readonly cache = new Map<string, Loaded>();
   // Deciders may evolve cached states in place, so one process handles one stream at a time.
   private readonly lock = new KeyedLock();
+  private readonly queuedReads = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -103,10 +104,19 @@ export class CommandHandler {
     decider: Decider<C, E, S>,
     streamId: string,
   ): Promise<{ state: S; position: Position | null }> {
-    return this.lock.run(streamId, async () => {
+    // Callers that arrive while a read of the stream waits for its turn share that read: it
+    // will still see everything committed before they asked (many subscribers re-checking
+    // their access on one update cost one read, not one each).
+    const key = cacheKey(decider, streamId);
+    const queued = this.queuedReads.get(key) as Promise<{ state: S; position: Position | null }> | undefined;
+    if (queued) return queued;
+    const read = this.lock.run(streamId, async () => {
+      this.queuedReads.delete(key);
       const { state, position } = await this.load(decider, streamId);
       return { state, position };
     });
+    this.queuedReads.set(key, read);
+    return read;
   }
 
   private async load<C, E extends DomainEvent, S>(
