@@ -104,4 +104,23 @@ describe('command handling', () => {
     for (const f of failed) expect((f.reason as DomainError).code).toBe('CONFLICT');
     expect(await store.readStream('list-e')).toHaveLength(10 - failed.length);
   });
+  test('concurrent reads of one stream share one read, and a read asked for after a command sees it', async () => {
+    let reads = 0;
+    const counting: EventStore = Object.create(store, {
+      readStream: {
+        value: (...args: Parameters<EventStore['readStream']>) => {
+          reads += 1;
+          return store.readStream(...args);
+        },
+      },
+    });
+    const handler = new CommandHandler(counting);
+    await handler.execute(listDecider, 'list-f', { type: 'Add', item: 'a' }, envelope);
+    reads = 0;
+    const states = await Promise.all(Array.from({ length: 100 }, () => handler.state(listDecider, 'list-f')));
+    expect(states.every(({ state }) => state.join() === 'a')).toBe(true);
+    expect(reads).toBeLessThanOrEqual(2);
+    await new CommandHandler(store).execute(listDecider, 'list-f', { type: 'Add', item: 'b' }, envelope);
+    expect((await handler.state(listDecider, 'list-f')).state).toEqual(['a', 'b']);
+  });
 });
