@@ -16,7 +16,9 @@ function unboundedEventTarget(): EventTarget {
  * queries on receipt sees at least that state.
  */
 export class LiveUpdates {
-  private readonly pubSub = createPubSub<Record<string, [JsonValue]>>({ eventTarget: unboundedEventTarget() });
+  private readonly pubSub = createPubSub<Record<string, [JsonValue]>>({
+    eventTarget: unboundedEventTarget(),
+  });
 
   constructor(projector: Projector) {
     projector.onCommitted((_projection, _events, notifications) => {
