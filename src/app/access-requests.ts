@@ -16,12 +16,12 @@ import {
 } from '../domain/account';
 import type { Actor } from '../domain/decider';
 import { DomainError, notFound } from '../domain/errors';
+import type { AccountCommandInput } from './accounts';
 import { newLookupId } from './lookup-id';
 import { RateLimiter } from './rate-limiter';
 import type { AppServices, Caller } from './services';
 
 type SignedInCaller = Caller & { actor: Actor };
-type WithoutActor<C> = C extends AccountCommand ? Omit<C, 'actor' | 'at' | 'actorExternalRoles'> : never;
 
 /** New requests (person and group) one person may file per hour. */
 export const ACCESS_REQUESTS_PER_HOUR = 20;
@@ -87,26 +87,18 @@ export class AccessRequestService {
   }
 
   /** Runs a command on the account that holds the request. */
-  async onRequest(
-    caller: SignedInCaller,
-    requestId: string,
-    command: WithoutActor<AccountCommand>,
-  ): Promise<void> {
+  async onRequest(caller: SignedInCaller, requestId: string, command: AccountCommandInput): Promise<void> {
     const doc = await this.app.reads.get<AccessRequestDoc>(accessRequestKey(requestId));
     if (!doc) throw notFound('Access request not found');
     await this.run(caller, doc.accountId, command);
   }
 
-  async run(caller: SignedInCaller, accountId: string, command: WithoutActor<AccountCommand>) {
-    const streamId = accountStreamId(accountId);
-    const state = await this.app.state(accountDecider, streamId);
-    const actorExternalRoles = await this.app.accounts.externalRolesFor(caller.actor.userId, state);
-    return this.app.execute(
-      accountDecider,
-      streamId,
-      { ...command, actor: caller.actor, at: this.app.now(), actorExternalRoles } as AccountCommand,
-      caller,
-    );
+  private run(caller: SignedInCaller, accountId: string, command: AccountCommandInput) {
+    return this.app.accounts.run(caller, accountId, {
+      ...command,
+      actor: caller.actor,
+      at: this.app.now(),
+    } as AccountCommand);
   }
 
   /** Revokes the grants a deleted group held elsewhere (its access already ended with it). */

@@ -12,6 +12,7 @@ import {
   externalRolesOf,
   initialAccountState,
   lookup,
+  type AccountCommand,
   type AccountState,
   type AddUsersEntry,
   type EffectiveRoleAssignment,
@@ -20,6 +21,11 @@ import type { Actor } from '../domain/decider';
 import type { Caller } from './services';
 import type { AppServices } from './services';
 import type { UserEntry } from './user-entries';
+
+/** An account command without who and when: the application adds the actor, the time and external roles. */
+export type AccountCommandInput<C = AccountCommand> = C extends AccountCommand
+  ? Omit<C, 'actor' | 'at' | 'actorExternalRoles'>
+  : never;
 
 export interface AccountReadAccess {
   state: AccountState;
@@ -64,6 +70,17 @@ export class AccountService {
     );
     await this.app.execute(accountDecider, accountStreamId(accountId), command, caller, at);
     return accountId;
+  }
+
+  /**
+   * Runs a command on an account, with the roles the actor holds there through other
+   * accounts' groups (which only the application can work out).
+   */
+  async run(caller: Caller, accountId: string, command: AccountCommand) {
+    const streamId = accountStreamId(accountId);
+    const state = await this.app.state(accountDecider, streamId);
+    const actorExternalRoles = await this.externalRolesFor(command.actor.userId, state);
+    return this.app.execute(accountDecider, streamId, { ...command, actorExternalRoles }, caller);
   }
 
   /** The account's state and what `actor` may read of it; null when they may not read it at all. */

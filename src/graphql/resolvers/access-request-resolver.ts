@@ -10,6 +10,7 @@ import {
 } from '../../../projections/access-requests';
 import { profileKey, type ProfileDoc } from '../../../projections/profiles';
 import { DomainError, forbidden, notFound } from '../../domain/errors';
+import { runOnAccount } from '../account-commands';
 import { readableRequest, requestPage, toExternalGrants, type StatusFilter } from '../access-request-views';
 import { loadAccountDoc, toRoleAssignments } from '../account-views';
 import { callerOf, requireUser, type GraphQLContext } from '../context';
@@ -161,7 +162,7 @@ export class AccessRequestResolver {
     @Arg('input', () => GrantExternalGroupAccessInput) input: GrantExternalGroupAccessInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ExternalGroupGrant> {
-    const result = await context.app.accessRequests.run(signedIn(context), input.accountId, {
+    const result = await runOnAccount(context, input.accountId, {
       type: 'GrantExternalGroupAccess',
       lookupId: input.lookupId,
       access: input.access,
@@ -183,7 +184,7 @@ export class AccessRequestResolver {
     @Arg('input', () => RevokeExternalGroupAccessInput) input: RevokeExternalGroupAccessInput,
     @Ctx() context: GraphQLContext,
   ): Promise<string> {
-    await context.app.accessRequests.run(signedIn(context), input.accountId, {
+    await runOnAccount(context, input.accountId, {
       type: 'RevokeExternalGroupAccess',
       groupId: input.groupId,
     });

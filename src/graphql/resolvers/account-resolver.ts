@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { AccountDoc } from '../../../projections/accounts';
-import {
-  accountDecider,
-  accountStreamId,
-  addUsersResults,
-  type AddUsersCommand,
-  type UserRemoved,
-} from '../../domain/account';
+import { addUsersResults, type AddUsersCommand, type UserRemoved } from '../../domain/account';
 import { DomainError } from '../../domain/errors';
 import { parseUserEntries } from '../../app/user-entries';
+import { runOnAccount } from '../account-commands';
 import { loadAccountDoc, loadAccountUsers } from '../account-views';
 import { callerOf, requireUser, type GraphQLContext } from '../context';
 import { SmartAccount, VirtualAccount, AccountUser } from '../types/account';
@@ -109,21 +104,13 @@ export class AccountResolver {
     @Arg('input', () => CreateVirtualAccountInput) input: CreateVirtualAccountInput,
     @Ctx() context: GraphQLContext,
   ): Promise<VirtualAccount> {
-    const { actor } = requireUser(context);
     const virtualAccountId = randomUUID();
-    await context.app.execute(
-      accountDecider,
-      accountStreamId(input.accountId),
-      {
-        type: 'CreateVirtualAccount',
-        actor,
-        at: context.app.now(),
-        virtualAccountId,
-        name: input.name,
-        description: input.description ?? null,
-      },
-      callerOf(context),
-    );
+    await runOnAccount(context, input.accountId, {
+      type: 'CreateVirtualAccount',
+      virtualAccountId,
+      name: input.name,
+      description: input.description ?? null,
+    });
     const account = await accountDocAfterWrite(context, input.accountId);
     const created = account.virtualAccounts.find((va) => va.id === virtualAccountId);
     if (!created) throw new Error('virtual account missing from the read model after a write');
@@ -147,12 +134,7 @@ export class AccountResolver {
       dryRun: input.dryRun ?? false,
       idempotencyKey: input.idempotencyKey ?? null,
     };
-    const result = await context.app.execute(
-      accountDecider,
-      accountStreamId(input.accountId),
-      command,
-      callerOf(context),
-    );
+    const result = await context.app.accounts.run(callerOf(context), input.accountId, command);
     const { results } = addUsersResults(command, result.events, result.state);
     const account = await accountDocAfterWrite(context, input.accountId);
     const withUser = results.map((r) =>
@@ -182,13 +164,11 @@ export class AccountResolver {
     @Arg('input', () => SetUserRolesInput) input: SetUserRolesInput,
     @Ctx() context: GraphQLContext,
   ): Promise<AccountUser> {
-    const { actor } = requireUser(context);
-    await context.app.execute(
-      accountDecider,
-      accountStreamId(input.accountId),
-      { type: 'SetUserRoles', actor, at: context.app.now(), userId: input.userId, roles: input.roles },
-      callerOf(context),
-    );
+    await runOnAccount(context, input.accountId, {
+      type: 'SetUserRoles',
+      userId: input.userId,
+      roles: input.roles,
+    });
     return accountUserAfterWrite(context, input.accountId, input.userId);
   }
 
@@ -199,19 +179,11 @@ export class AccountResolver {
     @Arg('input', () => RemoveUserInput) input: RemoveUserInput,
     @Ctx() context: GraphQLContext,
   ): Promise<RemoveUserPayload> {
-    const { actor } = requireUser(context);
-    const result = await context.app.execute(
-      accountDecider,
-      accountStreamId(input.accountId),
-      {
-        type: 'RemoveUser',
-        actor,
-        at: context.app.now(),
-        userId: input.userId,
-        notify: input.notify ?? false,
-      },
-      callerOf(context),
-    );
+    const result = await runOnAccount(context, input.accountId, {
+      type: 'RemoveUser',
+      userId: input.userId,
+      notify: input.notify ?? false,
+    });
     const removed = result.events.find((event): event is UserRemoved => event.type === 'UserRemoved');
     if (!removed) throw new DomainError('NOT_FOUND', 'No such user in this Smart Account');
     return {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { groupKey, type GroupDoc } from '../../../projections/accounts';
-import { accountDecider, accountStreamId, type AccountCommand } from '../../domain/account';
 import { loadAccountDoc } from '../account-views';
-import { callerOf, requireUser, type GraphQLContext } from '../context';
+import { runOnAccount } from '../account-commands';
+import type { GraphQLContext } from '../context';
 import { UserGroup } from '../types/account';
 import {
   CreateUserGroupInput,
@@ -14,22 +14,6 @@ import {
   SetUserGroupAccessInput,
   UpdateUserGroupInput,
 } from '../types/group-inputs';
-
-type WithoutActor<C> = C extends AccountCommand ? Omit<C, 'actor' | 'at'> : never;
-
-async function runOnAccount(
-  context: GraphQLContext,
-  accountId: string,
-  command: WithoutActor<AccountCommand>,
-) {
-  const { actor } = requireUser(context);
-  return context.app.execute(
-    accountDecider,
-    accountStreamId(accountId),
-    { ...command, actor, at: context.app.now() } as AccountCommand,
-    callerOf(context),
-  );
-}
 
 async function groupAfterWrite(
   context: GraphQLContext,
