@@ -2,6 +2,7 @@ import { startTestApp, type GraphQLResponse, type TestApp } from '../support/app
 import { waitUntil } from '../support/temp';
 import {
   ACCESS_REQUEST,
+  CREATE_GROUP,
   ACCOUNT_REQUESTS,
   DELETE_GROUP,
   EDIT_MEMBERS,
@@ -252,6 +253,15 @@ describe('external group access end to end', () => {
     expect(revoked.data).toMatchObject({ reason: 'GROUP_DELETED', fromAccountId: a.id, accountId: b.id });
     expect(await grantedIds()).not.toContain(groupId);
     expect(await revokedInB()).toHaveLength(1);
+  });
+
+  test('a member who reads B through a granted group is FORBIDDEN, not told B does not exist, when changing it', async () => {
+    await grantedGroup('Readers', ['nina']);
+    expect(await readsB('nina')).toBe(true);
+    const error = await refused(() =>
+      t.gql(tokens.nina, CREATE_GROUP, { input: { accountId: b.id, name: 'Intruders' } }),
+    );
+    expect(error.code).toBe('FORBIDDEN');
   });
 
   test('only an admin of the group’s own account may request access for it', async () => {
