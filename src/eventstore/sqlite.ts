@@ -52,15 +52,7 @@ interface EventRow {
   metadata: string;
 }
 
-interface InsertRow {
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  occurred_at: string;
-  data: string;
-  metadata: string;
-}
+type InsertRow = Omit<EventRow, 'position'>;
 
 /** SQLite uses LIMIT -1 for "no limit". */
 const limit = (maxCount: number | undefined): number => (maxCount === undefined ? -1 : Math.max(0, maxCount));
