@@ -153,9 +153,27 @@ export const actsAsSupport = (actor: Actor): boolean =>
   actor.platformRoles.includes('support') && actor.supportCaseId !== null && actor.supportCaseId !== '';
 
 /**
+ * Roles claimed through other accounts' groups that this account's grants still give: the
+ * application works them out before the stream lock, so a grant revoked or replaced since
+ * must not count.
+ */
+function confirmedExternalRoles(
+  state: AccountState,
+  claimed: readonly EffectiveRoleAssignment[],
+): EffectiveRoleAssignment[] {
+  return claimed.filter(({ role, virtualAccountId, viaGroupId }) => {
+    const grant = viaGroupId === null ? undefined : lookup(state.externalGrants, viaGroupId);
+    return (
+      grant !== undefined &&
+      grant.access.some((access) => access.role === role && access.virtualAccountId === virtualAccountId)
+    );
+  });
+}
+
+/**
  * Direct roles, plus the VIRTUAL_ACCOUNT_* roles of every group the user is a member of,
- * plus `extra`: the hook for roles held through another account's group (external grants),
- * which the application resolves and passes in.
+ * plus `extra`: roles held through another account's group (external grants), which the
+ * application resolves from the group's own account; each counts only while a grant here gives it.
  */
 export function effectiveRoles(
   state: AccountState,
@@ -171,7 +189,7 @@ export function effectiveRoles(
     for (const { role, virtualAccountId } of group.access)
       roles.push({ role, virtualAccountId, viaGroupId: group.id });
   }
-  for (const { role, virtualAccountId, viaGroupId } of extra)
+  for (const { role, virtualAccountId, viaGroupId } of confirmedExternalRoles(state, extra))
     roles.push({ role, virtualAccountId, viaGroupId });
   return roles;
 }

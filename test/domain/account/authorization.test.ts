@@ -10,6 +10,7 @@ import {
 import type { Actor } from '../../../src/domain/decider';
 import { DomainError } from '../../../src/domain/errors';
 import {
+  ACCOUNT,
   DEFAULT_VA,
   OPS_VA,
   SALES_VA,
@@ -129,6 +130,25 @@ describe('authorize', () => {
     const external = [
       { role: 'VIRTUAL_ACCOUNT_VIEWER' as const, virtualAccountId: DEFAULT_VA, viaGroupId: 'g-far' },
     ];
+    // The hook's roles count only while a grant of this account gives them.
+    const state = () =>
+      given(...members, {
+        type: 'ExternalGroupAccessGranted',
+        data: {
+          accountId: ACCOUNT,
+          requestId: 'req-far',
+          lookupId: 'FAR00-00000',
+          requesterId: 'far-admin',
+          groupId: 'g-far',
+          groupName: 'Far',
+          fromAccountId: 'acc-far',
+          fromAccountName: 'Far Away',
+          access: [{ virtualAccountId: DEFAULT_VA, role: 'VIRTUAL_ACCOUNT_VIEWER' }],
+          message: null,
+          grantedAt: at,
+          grantedBy: 'alice',
+        },
+      }).state();
     expect(can(state(), actor('outsider'), 'readAccount')).toBe(false);
     expect(can(state(), actor('outsider'), 'readAccount', external)).toBe(true);
   });

@@ -337,3 +337,40 @@ describe('a group deleted in its own account loses its grants', () => {
       .thenNothing();
   });
 });
+
+describe('roles held through another account’s group are checked against the loaded grants', () => {
+  const opsUser = [{ role: 'VIRTUAL_ACCOUNT_USER' as const, virtualAccountId: OPS_VA }];
+  const addZoe = (externalRoles: ReturnType<typeof externalRolesOf>): AccountCommand => ({
+    type: 'AddUsers',
+    actor: gus,
+    at: after(30_000),
+    actorExternalRoles: externalRoles,
+    entries: [{ input: 'zoe', line: null, userId: 'zoe', problem: null }],
+    roles: opsUser,
+    notify: false,
+    dryRun: false,
+    idempotencyKey: null,
+  });
+  // Worked out before the lock, when the grant still stood.
+  const staleRoles = externalRolesOf(given(...granted).state(), membership);
+
+  test('while the grant stands, the Ops administrator it gives may add users to Ops', () => {
+    expect(eventsOf(granted, addZoe(staleRoles)).map((event) => event.type)).toEqual(['UserAdded']);
+  });
+
+  test('after the grant was revoked, the roles worked out before are refused (NOT_FOUND)', () => {
+    given(...decided(granted, revoke()))
+      .when(addZoe(staleRoles))
+      .thenError('NOT_FOUND');
+  });
+
+  test('after a new, smaller grant, only the access it gives counts (FORBIDDEN)', () => {
+    const regranted = decided(
+      decided(decided(granted, revoke()), requestGroupAccess({ requestId: 'req-g2', lookupId: 'GRP7-AAAA' })),
+      grant([salesViewer], { lookupId: 'GRP7-AAAA', at: after(25_000) }),
+    );
+    given(...regranted)
+      .when(addZoe(staleRoles))
+      .thenError('FORBIDDEN');
+  });
+});
