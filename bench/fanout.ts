@@ -144,20 +144,16 @@ export async function measureFanOut(options: FanOutOptions): Promise<void> {
   const actor: Actor = { userId: adminUserId, platformRoles: [], supportCaseId: null };
   const command: AddUsersCommand = {
     type: 'AddUsers',
-    actor,
-    at: app.services.now(),
-    entries: admins.map((p) => ({ input: p.userId, line: null, userId: p.userId, problem: null })),
-    roles: [{ role: 'SMART_ACCOUNT_ADMIN' }],
-    notify: false,
-    dryRun: false,
-    idempotencyKey: null,
+    data: {
+      entries: admins.map((p) => ({ input: p.userId, line: null, userId: p.userId, problem: null })),
+      roles: [{ role: 'SMART_ACCOUNT_ADMIN' }],
+      notify: false,
+      dryRun: false,
+      idempotencyKey: null,
+    },
+    metadata: { actor, at: app.clock().toISOString(), correlationId: 'bench-fanout' },
   };
-  const addMs = await timeMs(() =>
-    app.services.execute(accountDecider, accountStreamId(accountId), command, {
-      actor,
-      correlationId: 'bench-fanout',
-    }),
-  );
+  const addMs = await timeMs(() => app.runner.execute(accountDecider, accountStreamId(accountId), command));
   const tokens = await Promise.all(admins.map((person) => tokenOf(secret, person)));
 
   const deliveries = new Deliveries();

@@ -56,12 +56,15 @@ export async function registerProfiles(
   const worker = async () => {
     while (next < people.length) {
       const { userId, email, name, company } = people[next++];
-      await commands.execute(
-        profileDecider,
-        profileStreamId(userId),
-        { type: 'SyncProfileFromToken', userId, claims: { email, name, company }, at },
-        { actorId: userId, correlationId: 'bench-setup', supportCaseId: null, occurredAt: at },
-      );
+      await commands.execute(profileDecider, profileStreamId(userId), {
+        type: 'SyncProfileFromToken',
+        data: { userId, claims: { email, name, company } },
+        metadata: {
+          actor: { userId, platformRoles: [], supportCaseId: null },
+          at,
+          correlationId: 'bench-setup',
+        },
+      });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -317,12 +317,11 @@ async function measure(
         // Passes over 1,000 users, each pass flipping their role, so every command appends.
         const person = people[i % 1000];
         const role: Role = Math.floor(i / 1000) % 2 === 0 ? 'SMART_ACCOUNT_VIEWER' : 'SMART_ACCOUNT_USER';
-        await app.services.execute(
-          accountDecider,
-          accountStreamId(big),
-          { type: 'SetUserRoles', actor, at: app.services.now(), userId: person.userId, roles: [{ role }] },
-          { actor, correlationId: 'bench-history' },
-        );
+        await app.runner.execute(accountDecider, accountStreamId(big), {
+          type: 'SetUserRoles',
+          data: { userId: person.userId, roles: [{ role }] },
+          metadata: { actor, at: app.clock().toISOString(), correlationId: 'bench-history' },
+        });
       }
     });
     out();

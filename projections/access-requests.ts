@@ -1,6 +1,7 @@
 import type { AccessRequestState, AccessRequestStatus } from '../src/domain/account/access-request-state';
 import type { AccountEvent, GroupAccess } from '../src/domain/account/events';
 import type { StoredEvent } from '../src/eventstore/port';
+import type { ReadModelReader } from '../src/readmodel/port';
 import type { ProjectionTx } from '../src/readmodel/projection';
 import { accountKey, type AccountDoc } from './accounts';
 
@@ -27,23 +28,23 @@ export type ExternalGrantDoc = {
   grantedBy: string;
 };
 
-export const accessRequestKey = (id: string): string => `access-request:${id}`;
+const accessRequestKey = (id: string): string => `access-request:${id}`;
 const SEQ_KEY = 'access-request-seq';
 /** Sorted sets of request IDs by seq; with a status, only the requests in that status. */
-export const accountRequestsKey = (accountId: string, status?: AccessRequestStatus | null): string =>
+const accountRequestsKey = (accountId: string, status?: AccessRequestStatus | null): string =>
   status ? `account-requests:${accountId}:${status}` : `account-requests:${accountId}`;
-export const userRequestsKey = (userId: string, status?: AccessRequestStatus | null): string =>
+const userRequestsKey = (userId: string, status?: AccessRequestStatus | null): string =>
   status ? `user-requests:${userId}:${status}` : `user-requests:${userId}`;
 /** Grants of other accounts' groups on this account. */
-export const accountExternalGrantsKey = (accountId: string): string => `account-external-grants:${accountId}`;
+const accountExternalGrantsKey = (accountId: string): string => `account-external-grants:${accountId}`;
 /** Where one group has been granted access (keyed by its own account). */
-export const groupGrantsKey = (fromAccountId: string, groupId: string): string =>
+const groupGrantsKey = (fromAccountId: string, groupId: string): string =>
   `group-grants:${fromAccountId}:${groupId}`;
 
 /** Live-update topics: one request, one requester's requests, one account's requests. */
-export const requestTopic = (id: string): string => `access-request:${id}`;
-export const requesterTopic = (userId: string): string => `my-access-requests:${userId}`;
-export const accountRequestsTopic = (accountId: string): string => `account-access-requests:${accountId}`;
+const requestTopic = (id: string): string => `access-request:${id}`;
+const requesterTopic = (userId: string): string => `my-access-requests:${userId}`;
+const accountRequestsTopic = (accountId: string): string => `account-access-requests:${accountId}`;
 
 export const ACCESS_REQUEST_KEY_PREFIXES = [
   'access-request:',
@@ -201,3 +202,57 @@ export async function applyAccessRequestEvent(stored: StoredEvent, tx: Projectio
       return;
   }
 }
+
+/** Live-update topics the projection announces changes on (payload: the AccessRequestDoc). */
+export const accessRequestTopics = {
+  request: requestTopic,
+  requester: requesterTopic,
+  account: accountRequestsTopic,
+};
+
+export interface RequestPage {
+  /** One more than asked for when there is a next page. */
+  items: Array<{ seq: number; doc: AccessRequestDoc }>;
+  totalCount: number;
+}
+
+async function requestPage(
+  reads: ReadModelReader,
+  setKey: string,
+  page: { afterSeq?: number; size: number },
+): Promise<RequestPage> {
+  const [range, totalCount] = await Promise.all([
+    reads.sortedRange(setKey, { afterScore: page.afterSeq, limit: page.size + 1 }),
+    reads.sortedCount(setKey),
+  ]);
+  const docs = await reads.getMany<AccessRequestDoc>(range.map((entry) => accessRequestKey(entry.member)));
+  const items = range.flatMap((entry, index) => {
+    const doc = docs[index];
+    return doc ? [{ seq: entry.score, doc }] : [];
+  });
+  return { items, totalCount };
+}
+
+type StatusFilter = AccessRequestStatus | null | undefined;
+
+/** What the API and the application ask of access requests and external group grants. */
+export function accessRequestQueries(reads: ReadModelReader) {
+  return {
+    byId: (requestId: string): Promise<AccessRequestDoc | undefined> =>
+      reads.get<AccessRequestDoc>(accessRequestKey(requestId)),
+    /** A requester's own requests, in the order they were filed. */
+    pageOfRequester: (userId: string, status: StatusFilter, page: { afterSeq?: number; size: number }) =>
+      requestPage(reads, userRequestsKey(userId, status), page),
+    /** The requests to one account, in the order they were filed. */
+    pageOfAccount: (accountId: string, status: StatusFilter, page: { afterSeq?: number; size: number }) =>
+      requestPage(reads, accountRequestsKey(accountId, status), page),
+    /** Grants of other accounts' groups on this account. */
+    grantsTo: async (accountId: string): Promise<ExternalGrantDoc[]> =>
+      (await reads.get<ExternalGrantDoc[]>(accountExternalGrantsKey(accountId))) ?? [],
+    /** Where one group (of `fromAccountId`) has been granted access. */
+    grantsOfGroup: async (fromAccountId: string, groupId: string): Promise<ExternalGrantDoc[]> =>
+      (await reads.get<ExternalGrantDoc[]>(groupGrantsKey(fromAccountId, groupId))) ?? [],
+  };
+}
+
+export type AccessRequestQueries = ReturnType<typeof accessRequestQueries>;

@@ -1,7 +1,9 @@
 import type { AccountEvent, GroupAccess } from '../src/domain/account/events';
 import type { RoleAssignment } from '../src/domain/account/roles';
 import type { StoredEvent } from '../src/eventstore/port';
+import type { ReadModelReader } from '../src/readmodel/port';
 import type { ProjectionTx } from '../src/readmodel/projection';
+import { pagedSearch, type PagedIds } from './paged-search';
 import { profileKey, type ProfileDoc } from './profiles';
 import { searchWords, wordEntry } from './search-words';
 
@@ -48,19 +50,17 @@ export type GroupDoc = {
 };
 
 export const accountKey = (accountId: string): string => `account:${accountId}`;
-export const accountByDomainKey = (domain: string): string => `account-domain:${domain.toLowerCase()}`;
-export const accountUserKey = (accountId: string, userId: string): string =>
-  `account-user:${accountId}:${userId}`;
+const accountByDomainKey = (domain: string): string => `account-domain:${domain.toLowerCase()}`;
+const accountUserKey = (accountId: string, userId: string): string => `account-user:${accountId}:${userId}`;
 /** Sorted set: user IDs by seq. */
-export const accountUsersKey = (accountId: string): string => `account-users:${accountId}`;
+const accountUsersKey = (accountId: string): string => `account-users:${accountId}`;
 /** Lexical set of `wordEntry(word, seq, userId)`. */
-export const accountUserWordsKey = (accountId: string): string => `account-user-words:${accountId}`;
-export const groupKey = (accountId: string, groupId: string): string =>
-  `account-group:${accountId}:${groupId}`;
-export const accountGroupsKey = (accountId: string): string => `account-groups:${accountId}`;
-export const accountGroupWordsKey = (accountId: string): string => `account-group-words:${accountId}`;
+const accountUserWordsKey = (accountId: string): string => `account-user-words:${accountId}`;
+const groupKey = (accountId: string, groupId: string): string => `account-group:${accountId}:${groupId}`;
+const accountGroupsKey = (accountId: string): string => `account-groups:${accountId}`;
+const accountGroupWordsKey = (accountId: string): string => `account-group-words:${accountId}`;
 /** JSON list of the account IDs a user belongs to. */
-export const userAccountsKey = (userId: string): string => `user-accounts:${userId}`;
+const userAccountsKey = (userId: string): string => `user-accounts:${userId}`;
 
 export const ACCOUNT_KEY_PREFIXES = [
   'account:',
@@ -269,3 +269,35 @@ export async function applyAccountEvent(stored: StoredEvent, tx: ProjectionTx): 
       return;
   }
 }
+
+export interface PageRequest {
+  search?: string | null;
+  /** Exclusive: items after this sequence number (a decoded cursor). */
+  afterSeq?: number;
+  size: number;
+}
+
+/** What the API and the application ask of accounts, their users and groups. */
+export function accountQueries(reads: ReadModelReader) {
+  return {
+    account: (accountId: string): Promise<AccountDoc | undefined> =>
+      reads.get<AccountDoc>(accountKey(accountId)),
+    users: (accountId: string, userIds: readonly string[]): Promise<(AccountUserDoc | undefined)[]> =>
+      reads.getMany<AccountUserDoc>(userIds.map((id) => accountUserKey(accountId, id))),
+    user: (accountId: string, userId: string): Promise<AccountUserDoc | undefined> =>
+      reads.get<AccountUserDoc>(accountUserKey(accountId, userId)),
+    usersPage: (accountId: string, page: PageRequest): Promise<PagedIds> =>
+      pagedSearch(reads, { list: accountUsersKey(accountId), words: accountUserWordsKey(accountId) }, page),
+    group: (accountId: string, groupId: string): Promise<GroupDoc | undefined> =>
+      reads.get<GroupDoc>(groupKey(accountId, groupId)),
+    groups: (accountId: string, groupIds: readonly string[]): Promise<(GroupDoc | undefined)[]> =>
+      reads.getMany<GroupDoc>(groupIds.map((id) => groupKey(accountId, id))),
+    groupsPage: (accountId: string, page: PageRequest): Promise<PagedIds> =>
+      pagedSearch(reads, { list: accountGroupsKey(accountId), words: accountGroupWordsKey(accountId) }, page),
+    /** The accounts the user is a user of. */
+    accountIdsOf: async (userId: string): Promise<string[]> =>
+      (await reads.get<string[]>(userAccountsKey(userId))) ?? [],
+  };
+}
+
+export type AccountQueries = ReturnType<typeof accountQueries>;

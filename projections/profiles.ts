@@ -1,5 +1,6 @@
 import type { ProfileEvent } from '../src/domain/profile/events';
 import type { StoredEvent } from '../src/eventstore/port';
+import type { ReadModelReader } from '../src/readmodel/port';
 import type { ProjectionTx } from '../src/readmodel/projection';
 
 export type ProfileDoc = {
@@ -13,7 +14,7 @@ export type ProfileDoc = {
 
 export const profileKey = (userId: string): string => `profile:${userId}`;
 /** A sorted set of the user IDs whose profile has this email (lower-cased). */
-export const profilesByEmailKey = (email: string): string => `profile-email:${email.toLowerCase()}`;
+const profilesByEmailKey = (email: string): string => `profile-email:${email.toLowerCase()}`;
 
 export async function applyProfileEvent(stored: StoredEvent, tx: ProjectionTx): Promise<void> {
   const event = { type: stored.type, data: stored.data } as ProfileEvent;
@@ -41,3 +42,21 @@ export async function applyProfileEvent(stored: StoredEvent, tx: ProjectionTx): 
 }
 
 export const PROFILE_KEY_PREFIXES = ['profile:', 'profile-email:'];
+
+/** What the API and the application ask of profiles. */
+export function profileQueries(reads: ReadModelReader) {
+  return {
+    byId: (userId: string): Promise<ProfileDoc | undefined> => reads.get<ProfileDoc>(profileKey(userId)),
+    byIds: (userIds: readonly string[]): Promise<(ProfileDoc | undefined)[]> =>
+      reads.getMany<ProfileDoc>(userIds.map(profileKey)),
+    /** The one active profile with this email; null when none, or when two share it (it says not who is meant). */
+    async activeUserIdWithEmail(email: string): Promise<string | null> {
+      const members = await reads.sortedRange(profilesByEmailKey(email), { limit: 10 });
+      const profiles = await reads.getMany<ProfileDoc>(members.map((m) => profileKey(m.member)));
+      const active = profiles.filter((profile): profile is ProfileDoc => profile?.active === true);
+      return active.length === 1 ? active[0].userId : null;
+    },
+  };
+}
+
+export type ProfileQueries = ReturnType<typeof profileQueries>;

@@ -1,21 +1,41 @@
 import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { allProjections } from '../../projections';
+import { accessRequestQueries } from '../../projections/access-requests';
+import { accountQueries } from '../../projections/accounts';
+import { directoryProjection } from '../../projections/directory';
+import { profileQueries } from '../../projections/profiles';
 import { createTokenVerifier } from '../auth/verifier';
 import { buildGraphQLSchema } from '../graphql/schema';
 import { MemoryReadModelStore } from '../readmodel/memory';
 import { Projector } from '../readmodel/projector';
 import { correlationIdOf } from '../server/correlation';
 import { startServer, type RunningServer } from '../server/start';
+import { accountDecider, accountStreamId } from '../domain/account';
+import { profileDecider, profileStreamId } from '../domain/profile/decider';
+import { AccountAccess } from './account-access';
+import { accountCommandRunner, createSmartAccount } from './account-commands';
+import { AccessRequestCommands } from './access-requests';
+import type { AppApi, Queries } from './api';
+import { commandMetadata } from './caller';
 import { CommandHandler } from './command-handler';
+import { CommandRunner } from './command-runner';
 import type { Config } from './config';
 import { openEventStore } from './event-store';
 import { ProfileRegistration } from './profile-registration';
+import { LiveUpdates } from './live-updates';
+import { startReactor } from './reactors/reactor';
+import { revokeGrantsOfDeletedGroups } from './reactors/revoke-grants-of-deleted-groups';
 import { RequestContextFactory } from './request-context';
-import { AppServices } from './services';
+import { resolveUserEntries } from './resolve-user-entries';
 
 export interface RunningApp extends RunningServer {
-  services: AppServices;
+  api: AppApi;
+  runner: CommandRunner;
+  readModels: MemoryReadModelStore;
+  projector: Projector;
+  live: LiveUpdates;
+  clock: () => Date;
 }
 
 export interface AppOptions {
@@ -23,42 +43,59 @@ export interface AppOptions {
   now?: () => Date;
 }
 
-/**
- * Deleting a group revokes the grants it held in other accounts. Its access there ends with
- * the deletion already (membership is read from the group's own account); the revocation
- * records it in those accounts' histories. Idempotent, so every process may do it, and
- * the replay at start-up does it again for every deleted group (a no-op when done).
- */
-function revokeGrantsOfDeletedGroups(services: AppServices, logger: Logger): void {
-  services.projector.onCommitted((_projection, events) => {
-    for (const event of events) {
-      if (event.type !== 'GroupDeleted') continue;
-      const { accountId, groupId } = event.data as { accountId: string; groupId: string };
-      services.accessRequests
-        .revokeGrantsOfDeletedGroup(accountId, groupId)
-        .catch((error: unknown) =>
-          logger.error({ err: error, groupId }, 'revoking a deleted group’s grants failed'),
-        );
-    }
-  });
+/** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
+function wire(config: Config, logger: Logger, clock: () => Date) {
+  const events = openEventStore(config);
+  const readModels = new MemoryReadModelStore();
+  const projector = new Projector(events, readModels, allProjections, logger);
+  const runner = new CommandRunner(new CommandHandler(events), projector, logger);
+  const queries: Queries = {
+    accounts: accountQueries(readModels),
+    accessRequests: accessRequestQueries(readModels),
+    profiles: profileQueries(readModels),
+  };
+  const access = new AccountAccess(runner, queries.accounts, queries.accessRequests);
+  const runAccountCommand = accountCommandRunner(runner, access, clock);
+  const live = new LiveUpdates(projector);
+  const api: AppApi = {
+    runAccountCommand,
+    createSmartAccount: (caller, input) => createSmartAccount(runner, clock, caller, input),
+    updateMyProfile: async (caller, input) => {
+      const { userId } = caller.actor;
+      await runner.execute(profileDecider, profileStreamId(userId), {
+        type: 'UpdateProfile',
+        data: { userId, name: input.name, company: input.company },
+        metadata: commandMetadata(caller, clock),
+      });
+    },
+    accessRequests: new AccessRequestCommands({
+      runner,
+      runAccountCommand,
+      access,
+      requests: queries.accessRequests,
+      reminderIntervalSeconds: config.accessReminderIntervalSeconds,
+    }),
+    resolveUserEntries: (entries) => resolveUserEntries(queries.profiles, entries),
+    access,
+    queries,
+    live,
+    reminderIntervalSeconds: config.accessReminderIntervalSeconds,
+  };
+  // Before the replay, so a revocation a crash interrupted is made up for at the next start.
+  startReactor(
+    revokeGrantsOfDeletedGroups(queries.accessRequests, directoryProjection.name),
+    projector,
+    ({ accountId, command }) => runner.execute(accountDecider, accountStreamId(accountId), command),
+    logger,
+  );
+  return { events, readModels, projector, runner, live, api };
 }
 
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const events = openEventStore(config);
-  const readModels = new MemoryReadModelStore();
-  const projector = new Projector(events, readModels, allProjections, logger);
-  const services = new AppServices({
-    config,
-    logger,
-    commands: new CommandHandler(events),
-    reads: readModels,
-    projector,
-    now: options.now,
-  });
-  // Before the replay, so a revocation a crash interrupted is made up for at the next start.
-  revokeGrantsOfDeletedGroups(services, logger);
+  const clock = options.now ?? (() => new Date());
+  const { events, readModels, projector, runner, live, api } = wire(config, logger, clock);
   try {
     await projector.start();
     const head = await events.headPosition();
@@ -73,9 +110,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const contexts = new RequestContextFactory(
-    services,
+    api,
     createTokenVerifier(config.auth, config.dataDir),
-    new ProfileRegistration(services),
+    new ProfileRegistration(runner, clock),
   );
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -103,5 +140,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   logger.info({ url: server.url, eventStore: config.eventStore }, 'server listening');
-  return { ...server, services };
+  return { ...server, api, runner, readModels, projector, live, clock };
 }

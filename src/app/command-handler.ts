@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Decider, DomainEvent } from '../domain/decider';
+import {
+  SYSTEM_ACTOR,
+  type Command,
+  type CommandMetadata,
+  type Decider,
+  type DomainEvent,
+} from '../domain/decider';
 import { conflict } from '../domain/errors';
 import type { EventMetadata, EventStore, NewEvent, Position } from '../eventstore/port';
 import { WrongExpectedVersionError } from '../eventstore/port';
 import { KeyedLock } from './keyed-lock';
-
-/** Who and when, recorded on every event a command appends. */
-export interface CommandEnvelope {
-  actorId: string | null;
-  correlationId: string | null;
-  supportCaseId: string | null;
-  /** ISO-8601; also handed to the decider inside the command. */
-  occurredAt: string;
-}
 
 export interface CommandResult<E, S> {
   /** The events appended by this command (empty when it changed nothing). */
@@ -54,20 +51,18 @@ export class CommandHandler {
     private readonly options: { maxAttempts?: number; cacheSize?: number } = {},
   ) {}
 
-  async execute<C, E extends DomainEvent, S>(
+  async execute<C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
     command: C,
-    envelope: CommandEnvelope,
   ): Promise<CommandResult<E, S>> {
-    return this.lock.run(streamId, () => this.executeLocked(decider, streamId, command, envelope));
+    return this.lock.run(streamId, () => this.executeLocked(decider, streamId, command));
   }
 
-  private async executeLocked<C, E extends DomainEvent, S>(
+  private async executeLocked<C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
     command: C,
-    envelope: CommandEnvelope,
   ): Promise<CommandResult<E, S>> {
     const maxAttempts = this.options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
@@ -76,7 +71,7 @@ export class CommandHandler {
       if (decided.length === 0) {
         return { events: [], state: loaded.state, position: null, basedOn: loaded.position };
       }
-      const events = decided.map((event) => toNewEvent(event, envelope));
+      const events = decided.map((event) => toNewEvent(event, command.metadata));
       try {
         const result = await this.store.append(
           streamId,
@@ -100,7 +95,7 @@ export class CommandHandler {
   }
 
   /** The aggregate's current state (cached, caught up with the stream). */
-  async state<C, E extends DomainEvent, S>(
+  async state<C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
   ): Promise<{ state: S; position: Position | null }> {
@@ -119,7 +114,7 @@ export class CommandHandler {
     return read;
   }
 
-  private async load<C, E extends DomainEvent, S>(
+  private async load<C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
   ): Promise<{ state: S; revision: number; position: Position | null }> {
@@ -152,18 +147,20 @@ export class CommandHandler {
 
 const cacheKey = (decider: { name: string }, streamId: string) => `${decider.name}\u0000${streamId}`;
 
-function toNewEvent(event: DomainEvent, envelope: CommandEnvelope): NewEvent {
-  const metadata: EventMetadata = {
-    actorId: envelope.actorId,
-    correlationId: envelope.correlationId,
+/** Who, when and which request, recorded on every event the command appends. */
+function toNewEvent(event: DomainEvent, metadata: CommandMetadata): NewEvent {
+  const { actor } = metadata;
+  const eventMetadata: EventMetadata = {
+    actorId: actor === SYSTEM_ACTOR ? null : actor.userId,
+    correlationId: metadata.correlationId ?? null,
     causationId: null,
-    supportCaseId: envelope.supportCaseId,
+    supportCaseId: actor.supportCaseId,
   };
   return {
     eventId: randomUUID(),
     type: event.type,
-    occurredAt: envelope.occurredAt,
+    occurredAt: metadata.at,
     data: event.data,
-    metadata,
+    metadata: eventMetadata,
   };
 }

@@ -1,6 +1,7 @@
 import type { Claims } from '../auth/claims';
 import { profileDecider, profileStreamId } from '../domain/profile/decider';
-import type { AppServices } from './services';
+import { commandMetadata } from './caller';
+import type { CommandRunner } from './command-runner';
 
 /**
  * Registers the caller's profile on first sight and follows changed claims. Remembers the
@@ -9,18 +10,21 @@ import type { AppServices } from './services';
 export class ProfileRegistration {
   private readonly synced = new Map<string, string>();
 
-  constructor(private readonly app: AppServices) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly clock: () => Date,
+  ) {}
 
   async ensure(claims: Claims, correlationId: string | null): Promise<void> {
     const fields = { email: claims.email, name: claims.name, company: claims.company };
     const fingerprint = JSON.stringify(fields);
     if (this.synced.get(claims.sub) === fingerprint) return;
-    await this.app.execute(
-      profileDecider,
-      profileStreamId(claims.sub),
-      { type: 'SyncProfileFromToken', userId: claims.sub, claims: fields, at: this.app.now() },
-      { actor: { userId: claims.sub, platformRoles: claims.roles, supportCaseId: null }, correlationId },
-    );
+    const actor = { userId: claims.sub, platformRoles: claims.roles, supportCaseId: null };
+    await this.runner.execute(profileDecider, profileStreamId(claims.sub), {
+      type: 'SyncProfileFromToken',
+      data: { userId: claims.sub, claims: fields },
+      metadata: commandMetadata({ actor, correlationId }, this.clock),
+    });
     if (this.synced.size >= 100_000) this.synced.clear();
     this.synced.set(claims.sub, fingerprint);
   }

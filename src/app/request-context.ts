@@ -4,7 +4,7 @@ import { bearerToken } from '../auth/verifier';
 import type { Actor } from '../domain/decider';
 import type { GraphQLContext } from '../graphql/context';
 import type { ProfileRegistration } from './profile-registration';
-import type { AppServices } from './services';
+import type { AppApi } from './api';
 
 const SUPPORT_CASE = /^[A-Za-z0-9._:#-]{1,100}$/;
 
@@ -25,7 +25,7 @@ const headerValue = (value: string | string[] | undefined): string | undefined =
 /** Turns an HTTP request or a WebSocket connection into the GraphQL context. */
 export class RequestContextFactory {
   constructor(
-    private readonly app: AppServices,
+    private readonly app: AppApi,
     private readonly verifier: TokenVerifier,
     private readonly registration: ProfileRegistration,
   ) {}

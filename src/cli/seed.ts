@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { CommandHandler, type CommandEnvelope } from '../app/command-handler';
+import { CommandHandler } from '../app/command-handler';
 import { loadConfig, type Config } from '../app/config';
 import { openEventStore, sqliteFile } from '../app/event-store';
 import {
@@ -14,7 +14,14 @@ import {
   type Role,
   type RoleAssignmentInput,
 } from '../domain/account';
-import type { Actor, Decider, DomainEvent } from '../domain/decider';
+import {
+  SYSTEM_ACTOR,
+  type Actor,
+  type Command,
+  type CommandMetadata,
+  type Decider,
+  type DomainEvent,
+} from '../domain/decider';
 import { profileDecider, profileStreamId } from '../domain/profile/decider';
 import type { EventStore } from '../eventstore/port';
 
@@ -141,11 +148,13 @@ export const demoVirtualAccountId = (accountId: string, name: string): string =>
  * `accountDecider` (all its rules apply) on the state the earlier ones leave. An account that
  * exists already is left as it is.
  */
-const seedAccountDecider: Decider<readonly AccountCommand[], AccountEvent, AccountState> = {
+type SeedAccountCommand = Command<'SeedAccount', readonly AccountCommand[]>;
+
+const seedAccountDecider: Decider<SeedAccountCommand, AccountEvent, AccountState> = {
   name: 'smart-account-seed',
   initialState: accountDecider.initialState,
   evolve: accountDecider.evolve,
-  decide(commands, state) {
+  decide({ data: commands }, state) {
     if (state.exists) return [];
     // A stream without SmartAccountCreated has no events, so `state` is the initial state;
     // fold on a fresh one, since `evolve` updates in place and `decide` must not.
@@ -163,8 +172,11 @@ const seedAccountDecider: Decider<readonly AccountCommand[], AccountEvent, Accou
 
 const actorOf = (userId: string): Actor => ({ userId, platformRoles: [], supportCaseId: null });
 
-function accountCommands(account: DemoAccount, accountId: string, at: string): AccountCommand[] {
-  const actor = actorOf(account.createdBy);
+function accountCommands(
+  account: DemoAccount,
+  accountId: string,
+  metadata: CommandMetadata,
+): AccountCommand[] {
   const vaId = (name: string) => demoVirtualAccountId(accountId, name);
   const roles = (member: DemoMember): RoleAssignmentInput[] =>
     member.roles.map(({ role, virtualAccount }) => ({
@@ -174,30 +186,29 @@ function accountCommands(account: DemoAccount, accountId: string, at: string): A
   return [
     {
       type: 'CreateSmartAccount',
-      actor,
-      at,
-      accountId,
-      name: account.name,
-      domainIdentifier: account.domainIdentifier,
-      defaultVirtualAccountId: vaId(DEFAULT_VIRTUAL_ACCOUNT_NAME),
+      data: {
+        accountId,
+        name: account.name,
+        domainIdentifier: account.domainIdentifier,
+        defaultVirtualAccountId: vaId(DEFAULT_VIRTUAL_ACCOUNT_NAME),
+      },
+      metadata,
     },
     ...account.virtualAccounts.map((va): AccountCommand => ({
       type: 'CreateVirtualAccount',
-      actor,
-      at,
-      virtualAccountId: vaId(va.name),
-      name: va.name,
-      description: va.description,
+      data: { virtualAccountId: vaId(va.name), name: va.name, description: va.description },
+      metadata,
     })),
     ...account.members.map((member): AccountCommand => ({
       type: 'AddUsers',
-      actor,
-      at,
-      entries: [{ input: member.userId, line: null, userId: member.userId, problem: null }],
-      roles: roles(member),
-      notify: false,
-      dryRun: false,
-      idempotencyKey: null,
+      data: {
+        entries: [{ input: member.userId, line: null, userId: member.userId, problem: null }],
+        roles: roles(member),
+        notify: false,
+        dryRun: false,
+        idempotencyKey: null,
+      },
+      metadata,
     })),
   ];
 }
@@ -217,15 +228,13 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
   const commands = new CommandHandler(store);
   const correlationId = `seed-${randomUUID()}`;
   let eventsAppended = 0;
-  const run = async <C, E extends DomainEvent, S>(
+  const metadata = (actor: Actor): CommandMetadata => ({ actor, at: now().toISOString(), correlationId });
+  const run = async <C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
     command: C,
-    actorId: string | null,
-    at: string,
   ) => {
-    const envelope: CommandEnvelope = { actorId, correlationId, supportCaseId: null, occurredAt: at };
-    const result = await commands.execute(decider, streamId, command, envelope);
+    const result = await commands.execute(decider, streamId, command);
     eventsAppended += result.events.length;
     return result;
   };
@@ -238,19 +247,16 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
       profiles.push({ person, outcome: 'existing' });
       continue;
     }
-    const at = now().toISOString();
     const claims = { email: person.email, name: person.name, company: person.company };
-    await run(
-      profileDecider,
-      streamId,
-      { type: 'SyncProfileFromToken', userId: person.userId, claims, at },
-      person.userId,
-      at,
-    );
+    await run(profileDecider, streamId, {
+      type: 'SyncProfileFromToken',
+      data: { userId: person.userId, claims },
+      metadata: metadata(actorOf(person.userId)),
+    });
     profiles.push({ person, outcome: 'created' });
   }
 
-  // 2. Accounts, reserving the domain identifier first as AccountService.createSmartAccount does.
+  // 2. Accounts, reserving the domain identifier first as createSmartAccount does.
   const accounts: SeedReport['accounts'] = [];
   for (const account of DEMO_ACCOUNTS) {
     const id = demoAccountId(account.domainIdentifier);
@@ -261,32 +267,28 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
       accounts.push({ account, id: reservation.reservedBy, outcome: 'taken' });
       continue;
     }
-    const at = now().toISOString();
-    const seedCommands = accountCommands(account, id, at);
+    const creator = metadata(actorOf(account.createdBy));
+    const seedCommands = accountCommands(account, id, creator);
     // Bad input reserves nothing (a no-op when the account exists: nothing to check then).
-    seedAccountDecider.decide(seedCommands, accountDecider.initialState());
+    const seedCommand: SeedAccountCommand = { type: 'SeedAccount', data: seedCommands, metadata: creator };
+    seedAccountDecider.decide(seedCommand, accountDecider.initialState());
     // A no-op when a run that stopped half-way reserved it already.
-    await run(
-      domainReservationDecider,
-      reservationStream,
-      { type: 'Reserve', accountId: id, domainIdentifier, at },
-      account.createdBy,
-      at,
-    );
-    const created = await run(seedAccountDecider, accountStreamId(id), seedCommands, account.createdBy, at);
+    await run(domainReservationDecider, reservationStream, {
+      type: 'Reserve',
+      data: { accountId: id, domainIdentifier },
+      metadata: creator,
+    });
+    const created = await run(seedAccountDecider, accountStreamId(id), seedCommand);
     accounts.push({ account, id, outcome: created.events.length > 0 ? 'created' : 'existing' });
   }
 
   // 3. Deactivations last: the app adds only active profiles to accounts.
   for (const person of DEMO_PEOPLE.filter((p) => !p.active)) {
-    const at = now().toISOString();
-    await run(
-      profileDecider,
-      profileStreamId(person.userId),
-      { type: 'SetProfileActive', userId: person.userId, active: false },
-      null,
-      at,
-    );
+    await run(profileDecider, profileStreamId(person.userId), {
+      type: 'SetProfileActive',
+      data: { userId: person.userId, active: false },
+      metadata: metadata(SYSTEM_ACTOR),
+    });
   }
 
   return { eventsAppended, accounts, profiles };

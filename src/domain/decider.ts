@@ -15,6 +15,33 @@ export interface Actor {
   supportCaseId: string | null;
 }
 
+/** The service itself, for commands no person sent (reactions to events); recorded as no actor. */
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  userId: 'system',
+  platformRoles: [],
+  supportCaseId: null,
+});
+
+/** Who and when: built once per request by the application and recorded on every event. */
+export interface CommandMetadata {
+  actor: Actor;
+  /** ISO-8601 time of the command. */
+  at: string;
+  /** The request that sent the command (recorded on its events); absent when none did. */
+  correlationId?: string | null;
+}
+
+/** A command: what to do (`type`, `data`) and who asks when (`metadata`). */
+export interface Command<
+  Type extends string = string,
+  Data = unknown,
+  Metadata extends CommandMetadata = CommandMetadata,
+> {
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: Metadata;
+}
+
 /**
  * A pure decider: no I/O, no clock, no randomness. Time, IDs and the actor arrive
  * inside the command. `decide` never changes the state it is given; `evolve` may update
@@ -22,7 +49,7 @@ export interface Actor {
  * so a state is never used again after it was evolved, and each fold starts from a fresh
  * `initialState()`.
  */
-export interface Decider<C, E extends DomainEvent, S> {
+export interface Decider<C extends Command, E extends DomainEvent, S> {
   /** Names the aggregate (e.g. for caches keyed by stream). */
   readonly name: string;
   initialState(): S;

@@ -1,41 +1,58 @@
-import { accountExternalGrantsKey, type ExternalGrantDoc } from '../../projections/access-requests';
+import type { AccountDoc, AccountUserDoc, VirtualAccountDoc } from '../../projections/accounts';
+import type { Queries } from '../app/api';
+import type { GroupAccess, RoleAssignment as RoleAssignmentData } from '../domain/account';
 import {
-  accountKey,
-  accountUserKey,
-  groupKey,
-  type AccountDoc,
-  type AccountUserDoc,
-  type GroupDoc,
-} from '../../projections/accounts';
-import type { RoleAssignment as RoleAssignmentData } from '../domain/account';
-import type { ReadModelReader } from '../readmodel/port';
-import { AccountUser, RoleAssignment, UserGroup, VirtualAccount } from './types/account';
+  AccountUser,
+  GroupVirtualAccountAccess,
+  RoleAssignment,
+  UserGroup,
+  VirtualAccount,
+} from './types/account';
 
 type Assignment = RoleAssignmentData & { viaGroupId?: string | null };
+
+/** A group's Virtual Account access as the API shows it (entries whose Virtual Account is unknown are left out). */
+export function toGroupAccess(
+  virtualAccounts: readonly VirtualAccountDoc[],
+  access: readonly GroupAccess[],
+): GroupVirtualAccountAccess[] {
+  const byId = new Map(virtualAccounts.map((va) => [va.id, va]));
+  return access.flatMap((entry) => {
+    const va = byId.get(entry.virtualAccountId);
+    return va
+      ? [
+          Object.assign(new GroupVirtualAccountAccess(), {
+            virtualAccount: VirtualAccount.from(va),
+            role: entry.role,
+          }),
+        ]
+      : [];
+  });
+}
 
 /**
  * Role assignments as the API shows them: with their Virtual Account and group. The groups'
  * members are listed only when `membersReadable` (the caller may read the account's users).
  */
 export async function toRoleAssignments(
-  reads: ReadModelReader,
+  queries: Queries,
   account: AccountDoc,
   assignments: readonly Assignment[],
   membersReadable = false,
 ): Promise<RoleAssignment[]> {
   const groupIds = [...new Set(assignments.flatMap((a) => (a.viaGroupId ? [a.viaGroupId] : [])))];
   const groups = new Map<string, UserGroup>();
-  (await reads.getMany<GroupDoc>(groupIds.map((id) => groupKey(account.id, id)))).forEach((doc) => {
+  (await queries.accounts.groups(account.id, groupIds)).forEach((doc) => {
     if (doc) groups.set(doc.id, UserGroup.from(doc, account, membersReadable));
   });
   // Roles through an external group grant come through a group of another account.
   const external = groupIds.filter((id) => !groups.has(id));
   if (external.length > 0) {
-    const grants = (await reads.get<ExternalGrantDoc[]>(accountExternalGrantsKey(account.id))) ?? [];
+    const grants = await queries.accessRequests.grantsTo(account.id);
     for (const grant of grants.filter((g) => external.includes(g.groupId))) {
       const [group, from] = await Promise.all([
-        reads.get<GroupDoc>(groupKey(grant.fromAccountId, grant.groupId)),
-        loadAccountDoc(reads, grant.fromAccountId),
+        queries.accounts.group(grant.fromAccountId, grant.groupId),
+        queries.accounts.account(grant.fromAccountId),
       ]);
       // Its members are never listed here: `membersReadable` is about this account's users.
       if (group && from) groups.set(group.id, UserGroup.from(group, from, false));
@@ -56,11 +73,8 @@ export async function toRoleAssignments(
 }
 
 /** A user's effective roles from the read model: direct roles plus those of their groups. */
-export async function effectiveAssignments(
-  reads: ReadModelReader,
-  user: AccountUserDoc,
-): Promise<Assignment[]> {
-  const groups = await reads.getMany<GroupDoc>(user.groupIds.map((id) => groupKey(user.accountId, id)));
+export async function effectiveAssignments(queries: Queries, user: AccountUserDoc): Promise<Assignment[]> {
+  const groups = await queries.accounts.groups(user.accountId, user.groupIds);
   return [
     ...user.directRoles.map((role) => ({ ...role, viaGroupId: null })),
     ...groups.flatMap((group) =>
@@ -70,17 +84,10 @@ export async function effectiveAssignments(
 }
 
 export async function loadAccountUsers(
-  reads: ReadModelReader,
+  queries: Queries,
   account: AccountDoc,
   userIds: readonly string[],
 ): Promise<Array<AccountUser | null>> {
-  const docs = await reads.getMany<AccountUserDoc>(userIds.map((id) => accountUserKey(account.id, id)));
+  const docs = await queries.accounts.users(account.id, userIds);
   return docs.map((doc) => (doc ? AccountUser.from(doc, account) : null));
-}
-
-export async function loadAccountDoc(
-  reads: ReadModelReader,
-  accountId: string,
-): Promise<AccountDoc | undefined> {
-  return reads.get<AccountDoc>(accountKey(accountId));
 }

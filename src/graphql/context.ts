@@ -1,4 +1,6 @@
-import type { AppServices, Caller } from '../app/services';
+import { createParameterDecorator } from 'type-graphql';
+import type { AppApi } from '../app/api';
+import type { SignedInCaller } from '../app/caller';
 import type { Claims } from '../auth/claims';
 import type { Actor } from '../domain/decider';
 import { DomainError } from '../domain/errors';
@@ -12,14 +14,16 @@ export interface GraphQLContext {
   correlationId: string;
   /** Null for an anonymous caller (no Authorization header). */
   user: SignedInUser | null;
-  app: AppServices;
+  app: AppApi;
 }
 
-export function requireUser(context: GraphQLContext): SignedInUser {
+/** The signed-in caller; UNAUTHENTICATED for an anonymous one. */
+export function signedInCaller(context: GraphQLContext): SignedInCaller {
   if (!context.user) throw new DomainError('UNAUTHENTICATED', 'Sign in: send Authorization: Bearer <token>');
-  return context.user;
+  return { actor: context.user.actor, correlationId: context.correlationId };
 }
 
-export function callerOf(context: GraphQLContext): Caller {
-  return { actor: context.user?.actor ?? null, correlationId: context.correlationId };
+/** Parameter decorator: the signed-in caller (UNAUTHENTICATED for an anonymous one). */
+export function Caller() {
+  return createParameterDecorator<GraphQLContext>(({ context }) => signedInCaller(context));
 }

@@ -1,22 +1,22 @@
 import path from 'node:path';
 import { CommandHandler } from '../../src/app/command-handler';
-import type { Decider, DomainEvent } from '../../src/domain/decider';
+import type { Command, Decider, DomainEvent } from '../../src/domain/decider';
 import { DomainError, conflict } from '../../src/domain/errors';
 import type { EventStore } from '../../src/eventstore/port';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite';
 import { tempDir } from '../support/temp';
 
 type Added = DomainEvent<'ItemAdded', { item: string }>;
-type Command = { type: 'Add'; item: string; limit?: number };
+type AddItem = Command<'Add', { item: string; limit?: number }>;
 
 /** A list that refuses duplicates and may be bounded: enough to show retries keep rules. */
-const listDecider: Decider<Command, Added, string[]> = {
+const listDecider: Decider<AddItem, Added, string[]> = {
   name: 'test-list',
   initialState: () => [],
   decide: (command, state) => {
-    if (state.includes(command.item)) return [];
-    if (command.limit !== undefined && state.length >= command.limit) throw conflict('full');
-    return [{ type: 'ItemAdded', data: { item: command.item } }];
+    if (state.includes(command.data.item)) return [];
+    if (command.data.limit !== undefined && state.length >= command.data.limit) throw conflict('full');
+    return [{ type: 'ItemAdded', data: { item: command.data.item } }];
   },
   evolve: (state, event) => {
     state.push(event.data.item);
@@ -24,11 +24,10 @@ const listDecider: Decider<Command, Added, string[]> = {
   },
 };
 
-const envelope = {
-  actorId: 'alice',
+const metadata = {
+  actor: { userId: 'alice', platformRoles: [], supportCaseId: null },
   correlationId: 'c-1',
-  supportCaseId: null,
-  occurredAt: '2026-01-01T00:00:00.000Z',
+  at: '2026-01-01T00:00:00.000Z',
 };
 
 describe('command handling', () => {
@@ -46,7 +45,11 @@ describe('command handling', () => {
     const handlers = Array.from({ length: 4 }, () => new CommandHandler(store, { maxAttempts: 50 }));
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        handlers[i % 4].execute(listDecider, 'list-a', { type: 'Add', item: `item-${i}` }, envelope),
+        handlers[i % 4].execute(listDecider, 'list-a', {
+          type: 'Add',
+          data: { item: `item-${i}` },
+          metadata,
+        }),
       ),
     );
     const stored = await store.readStream('list-a');
@@ -59,7 +62,7 @@ describe('command handling', () => {
     const handlers = Array.from({ length: 5 }, () => new CommandHandler(store, { maxAttempts: 50 }));
     const results = await Promise.allSettled(
       handlers.map((handler, i) =>
-        handler.execute(listDecider, 'list-b', { type: 'Add', item: `x${i}`, limit: 2 }, envelope),
+        handler.execute(listDecider, 'list-b', { type: 'Add', data: { item: `x${i}`, limit: 2 }, metadata }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
@@ -69,9 +72,13 @@ describe('command handling', () => {
   test('metadata records the actor and correlation; a cached state catches up with others’ appends', async () => {
     const mine = new CommandHandler(store);
     const other = new CommandHandler(store);
-    await mine.execute(listDecider, 'list-c', { type: 'Add', item: 'one' }, envelope);
-    await other.execute(listDecider, 'list-c', { type: 'Add', item: 'two' }, envelope);
-    const result = await mine.execute(listDecider, 'list-c', { type: 'Add', item: 'three' }, envelope);
+    await mine.execute(listDecider, 'list-c', { type: 'Add', data: { item: 'one' }, metadata });
+    await other.execute(listDecider, 'list-c', { type: 'Add', data: { item: 'two' }, metadata });
+    const result = await mine.execute(listDecider, 'list-c', {
+      type: 'Add',
+      data: { item: 'three' },
+      metadata,
+    });
     expect(result.state).toEqual(['one', 'two', 'three']);
     const [first] = await store.readStream('list-c');
     expect(first.metadata).toEqual({
@@ -80,13 +87,17 @@ describe('command handling', () => {
       causationId: null,
       supportCaseId: null,
     });
-    expect(first.occurredAt).toBe(envelope.occurredAt);
+    expect(first.occurredAt).toBe(metadata.at);
   });
 
   test('a command that decides nothing appends nothing', async () => {
     const handler = new CommandHandler(store);
-    await handler.execute(listDecider, 'list-d', { type: 'Add', item: 'a' }, envelope);
-    const again = await handler.execute(listDecider, 'list-d', { type: 'Add', item: 'a' }, envelope);
+    await handler.execute(listDecider, 'list-d', { type: 'Add', data: { item: 'a' }, metadata });
+    const again = await handler.execute(listDecider, 'list-d', {
+      type: 'Add',
+      data: { item: 'a' },
+      metadata,
+    });
     expect(again.events).toEqual([]);
     expect(again.position).toBeNull();
     expect(await store.readStream('list-d')).toHaveLength(1);
@@ -96,7 +107,7 @@ describe('command handling', () => {
     const handlers = Array.from({ length: 10 }, () => new CommandHandler(store, { maxAttempts: 1 }));
     const results = await Promise.allSettled(
       handlers.map((handler, i) =>
-        handler.execute(listDecider, 'list-e', { type: 'Add', item: `y${i}` }, envelope),
+        handler.execute(listDecider, 'list-e', { type: 'Add', data: { item: `y${i}` }, metadata }),
       ),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -115,12 +126,16 @@ describe('command handling', () => {
       },
     });
     const handler = new CommandHandler(counting);
-    await handler.execute(listDecider, 'list-f', { type: 'Add', item: 'a' }, envelope);
+    await handler.execute(listDecider, 'list-f', { type: 'Add', data: { item: 'a' }, metadata });
     reads = 0;
     const states = await Promise.all(Array.from({ length: 100 }, () => handler.state(listDecider, 'list-f')));
     expect(states.every(({ state }) => state.join() === 'a')).toBe(true);
     expect(reads).toBeLessThanOrEqual(2);
-    await new CommandHandler(store).execute(listDecider, 'list-f', { type: 'Add', item: 'b' }, envelope);
+    await new CommandHandler(store).execute(listDecider, 'list-f', {
+      type: 'Add',
+      data: { item: 'b' },
+      metadata,
+    });
     expect((await handler.state(listDecider, 'list-f')).state).toEqual(['a', 'b']);
   });
 });

@@ -4,6 +4,7 @@ import { specFor } from '../support/decider-spec';
 
 const given = specFor(profileDecider);
 const at = '2026-01-01T00:00:00.000Z';
+const metadata = { actor: { userId: 'bob', platformRoles: [], supportCaseId: null }, at };
 const claims = { email: 'bob@example.com', name: 'Bob', company: null };
 const registered: ProfileEvent = {
   type: 'ProfileRegistered',
@@ -12,16 +13,24 @@ const registered: ProfileEvent = {
 
 describe('profile', () => {
   test('the first token registers the profile', () => {
-    given().when({ type: 'SyncProfileFromToken', userId: 'bob', claims, at }).then([registered]);
+    given()
+      .when({ type: 'SyncProfileFromToken', data: { userId: 'bob', claims }, metadata })
+      .then([registered]);
   });
 
   test('the same claims again change nothing', () => {
-    given(registered).when({ type: 'SyncProfileFromToken', userId: 'bob', claims, at }).thenNothing();
+    given(registered)
+      .when({ type: 'SyncProfileFromToken', data: { userId: 'bob', claims }, metadata })
+      .thenNothing();
   });
 
   test('changed claims update only what changed', () => {
     given(registered)
-      .when({ type: 'SyncProfileFromToken', userId: 'bob', claims: { ...claims, name: 'Robert' }, at })
+      .when({
+        type: 'SyncProfileFromToken',
+        data: { userId: 'bob', claims: { ...claims, name: 'Robert' } },
+        metadata,
+      })
       .then([
         {
           type: 'ProfileUpdated',
@@ -40,13 +49,19 @@ describe('profile', () => {
       type: 'ProfileUpdated',
       data: { userId: 'bob', source: 'user', changes: { name: 'Bobby' } },
     };
-    given(registered, edited).when({ type: 'SyncProfileFromToken', userId: 'bob', claims, at }).thenNothing();
+    given(registered, edited)
+      .when({ type: 'SyncProfileFromToken', data: { userId: 'bob', claims }, metadata })
+      .thenNothing();
     expect(given(registered, edited).state().name).toBe('Bobby');
   });
 
   test('updateMyProfile trims and records the change', () => {
     given(registered)
-      .when({ type: 'UpdateProfile', userId: 'bob', name: '  Bobby  ', company: ' Acme ' })
+      .when({
+        type: 'UpdateProfile',
+        data: { userId: 'bob', name: '  Bobby  ', company: ' Acme ' },
+        metadata,
+      })
       .then([
         {
           type: 'ProfileUpdated',
@@ -56,7 +71,9 @@ describe('profile', () => {
   });
 
   test('updateMyProfile with nothing new appends nothing', () => {
-    given(registered).when({ type: 'UpdateProfile', userId: 'bob', name: 'Bob', company: '' }).thenNothing();
+    given(registered)
+      .when({ type: 'UpdateProfile', data: { userId: 'bob', name: 'Bob', company: '' }, metadata })
+      .thenNothing();
   });
 
   test.each([
@@ -64,13 +81,13 @@ describe('profile', () => {
     ['a name over 100 characters', 'x'.repeat(101)],
   ])('updateMyProfile refuses %s', (_label, name) => {
     given(registered)
-      .when({ type: 'UpdateProfile', userId: 'bob', name })
+      .when({ type: 'UpdateProfile', data: { userId: 'bob', name }, metadata })
       .thenError('BAD_USER_INPUT', { field: 'name' });
   });
 
   test('deactivation is recorded once', () => {
     given(registered)
-      .when({ type: 'SetProfileActive', userId: 'bob', active: false })
+      .when({ type: 'SetProfileActive', data: { userId: 'bob', active: false }, metadata })
       .then([
         { type: 'ProfileUpdated', data: { userId: 'bob', source: 'admin', changes: { active: false } } },
       ]);
@@ -79,7 +96,7 @@ describe('profile', () => {
         type: 'ProfileUpdated',
         data: { userId: 'bob', source: 'admin', changes: { active: false } },
       })
-        .when({ type: 'SetProfileActive', userId: 'bob', active: false })
+        .when({ type: 'SetProfileActive', data: { userId: 'bob', active: false }, metadata })
         .events(),
     ).toEqual([]);
   });

@@ -1,5 +1,4 @@
 import type { StoredEvent } from '../../src/eventstore/port';
-import type { ReadModelStore } from '../../src/readmodel/port';
 import { codeOf, startTestApp, type TestApp } from '../support/app-harness';
 import { tempDir, waitUntil } from '../support/temp';
 import {
@@ -122,7 +121,7 @@ describe('access request decisions under concurrency and crashes', () => {
       ];
 
       // From now on no read model commits anything: the process "dies" right after its next append.
-      const store = first.app.services.reads as ReadModelStore;
+      const store = first.app.readModels;
       store.commit = async () => {
         throw new Error('simulated crash before the read models commit');
       };
@@ -132,12 +131,10 @@ describe('access request decisions under concurrency and crashes', () => {
         decisionEvents(await crashed.allEvents(), account.id, request.id, 'bob').decisions.length > 0;
       await waitUntil(approvedInLog, 5000);
       // The read models never got it (whatever the response said, it could not have been read back).
-      const stale = await (first.app.services.reads as ReadModelStore).get<{ status: string }>(
-        `access-request:${request.id}`,
-      );
+      const stale = await first.app.readModels.get<{ status: string }>(`access-request:${request.id}`);
       expect(stale?.status).toBe('PENDING');
       // The crash: the projections stop for good; the pending response ends, the process goes.
-      await first.app.services.projector.stop();
+      await first.app.projector.stop();
       // The answer admits it could not read the change back rather than show the stale PENDING.
       const answered = await answer;
       expect(codeOf(answered)).toBe('INTERNAL_SERVER_ERROR');

@@ -173,7 +173,7 @@ export class LiveListeners {
   private readonly counts = new Map<string, number>();
 
   constructor(t: TestApp) {
-    const live = t.app.services.live;
+    const live = t.app.live;
     const subscribe = live.subscribe.bind(live);
     live.subscribe = (topic: string): AsyncIterable<JsonValue> => {
       const source = subscribe(topic);

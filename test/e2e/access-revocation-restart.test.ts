@@ -60,17 +60,14 @@ describe('a group deleted just before a crash', () => {
 
     // The deletion reaches the log, but no server is there to revoke the grant it held in B.
     const store = openSqliteEventStore({ file: sqliteFile(data.dir) });
-    await new CommandHandler(store).execute(
-      accountDecider,
-      accountStreamId(a.id),
-      {
-        type: 'DeleteUserGroup',
-        groupId,
+    await new CommandHandler(store).execute(accountDecider, accountStreamId(a.id), {
+      type: 'DeleteUserGroup',
+      data: { groupId },
+      metadata: {
         actor: { userId: 'alice', platformRoles: [], supportCaseId: null },
         at: new Date().toISOString(),
       },
-      { actorId: 'alice', correlationId: null, supportCaseId: null, occurredAt: new Date().toISOString() },
-    );
+    });
     await store.close();
 
     t = await startTestApp({}, { dataDir: data.dir });

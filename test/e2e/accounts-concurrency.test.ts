@@ -2,7 +2,6 @@ import pino from 'pino';
 import { startApp, type RunningApp } from '../../src/app/app';
 import { loadConfig } from '../../src/app/config';
 import type { StoredEvent } from '../../src/eventstore/port';
-import type { ReadModelStore } from '../../src/readmodel/port';
 import {
   TEST_SECRET,
   codeOf,
@@ -241,7 +240,7 @@ describe('concurrent mutations over HTTP', () => {
      * models, as it is for a moment after every append. Restored by `restore()`.
      */
     function holdProjections(): { release: () => void; restore: () => void } {
-      const store = t.app.services.reads as ReadModelStore;
+      const store = t.app.readModels;
       const original = store.commit;
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -359,7 +358,7 @@ describe('concurrent mutations over HTTP', () => {
       const events = await t.allEvents();
       const head = events[events.length - 1].position;
       for (const app of [t.app, second]) {
-        expect(await app.services.projector.waitFor(head, 10_000)).toBe(true);
+        expect(await app.projector.waitFor(head, 10_000)).toBe(true);
       }
       return events;
     };

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../../src/domain/decider';
 import { profileDecider, profileStreamId } from '../../src/domain/profile/decider';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import {
@@ -21,12 +22,11 @@ describe('addUsers with a CSV file, over HTTP', () => {
   let admin: string;
 
   const deactivate = async (userId: string) => {
-    await t.app.services.execute(
-      profileDecider,
-      profileStreamId(userId),
-      { type: 'SetProfileActive', userId, active: false },
-      { actor: null, correlationId: null },
-    );
+    await t.app.runner.execute(profileDecider, profileStreamId(userId), {
+      type: 'SetProfileActive',
+      data: { userId, active: false },
+      metadata: { actor: SYSTEM_ACTOR, at: new Date().toISOString() },
+    });
   };
 
   const outcomes = (results: Array<{ input: string; line: number | null; outcome: string }>) =>

@@ -118,21 +118,18 @@ export async function readGroup(
  * without an HTTP round trip each: for suites that need many users.
  */
 export async function registerProfiles(t: TestApp, userIds: readonly string[], chunk = 50): Promise<void> {
-  const services = t.app.services;
+  const { runner, clock } = t.app;
   for (let start = 0; start < userIds.length; start += chunk) {
     await Promise.all(
       userIds.slice(start, start + chunk).map((userId) =>
-        services.execute(
-          profileDecider,
-          profileStreamId(userId),
-          {
-            type: 'SyncProfileFromToken',
-            userId,
-            claims: { email: `${userId}@example.com`, name: userId, company: null },
-            at: services.now(),
+        runner.execute(profileDecider, profileStreamId(userId), {
+          type: 'SyncProfileFromToken',
+          data: { userId, claims: { email: `${userId}@example.com`, name: userId, company: null } },
+          metadata: {
+            actor: { userId, platformRoles: [], supportCaseId: null },
+            at: clock().toISOString(),
           },
-          { actor: { userId, platformRoles: [], supportCaseId: null }, correlationId: null },
-        ),
+        }),
       ),
     );
   }

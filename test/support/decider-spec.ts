@@ -1,8 +1,8 @@
-import type { Decider, DomainEvent } from '../../src/domain/decider';
+import type { Command, Decider, DomainEvent } from '../../src/domain/decider';
 import { DomainError, type ErrorCode } from '../../src/domain/errors';
 
 /** given(events) / when(command) / then(events) or thenError(code) for a decider. */
-export function specFor<C, E extends DomainEvent, S>(decider: Decider<C, E, S>) {
+export function specFor<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>) {
   return (...history: E[]) => ({
     when: (command: C) => {
       const state = history.reduce(decider.evolve, decider.initialState());

@@ -57,13 +57,13 @@ function ownRequest(
   state: AccountState,
   forbiddenMessage: string,
 ): AccessRequestState {
-  const request = lookup(state.accessRequests, command.requestId);
+  const request = lookup(state.accessRequests, command.data.requestId);
   if (
     request === undefined ||
-    !canReadAccessRequest(state, command.actor, request.id, command.actorExternalRoles)
+    !canReadAccessRequest(state, command.metadata.actor, request.id, command.metadata.externalRoles)
   )
     throw accessRequestNotFound();
-  if (request.requesterId !== command.actor.userId) throw forbidden(forbiddenMessage);
+  if (request.requesterId !== command.metadata.actor.userId) throw forbidden(forbiddenMessage);
   return request;
 }
 
@@ -71,8 +71,8 @@ type DecisionCommand = ApproveAccessRequestCommand | DeclineAccessRequestCommand
 
 /** The request, when `command`'s actor may decide it: NOT_FOUND to those who may not see it, else FORBIDDEN. */
 function decidableRequest(command: DecisionCommand, state: AccountState): AccessRequestState {
-  const { actor, actorExternalRoles: extra = [] } = command;
-  const request = lookup(state.accessRequests, command.requestId);
+  const { actor, externalRoles: extra = [] } = command.metadata;
+  const request = lookup(state.accessRequests, command.data.requestId);
   if (request === undefined) throw accessRequestNotFound();
   if (!can(state, actor, 'decideAccessRequests', extra)) {
     if (!canReadAccessRequest(state, actor, request.id, extra)) throw accessRequestNotFound();
@@ -105,29 +105,29 @@ const requested = (
   type: 'AccessRequested',
   data: {
     accountId: state.accountId,
-    requestId: command.requestId,
-    lookupId: command.lookupId,
-    requesterId: command.actor.userId,
+    requestId: command.data.requestId,
+    lookupId: command.data.lookupId,
+    requesterId: command.metadata.actor.userId,
     reason,
     ...requesting,
-    createdAt: command.at,
+    createdAt: command.metadata.at,
     // The administrators were just emailed: the first reminder waits one interval.
-    nextReminderAllowedAt: plusSeconds(command.at, command.reminderIntervalSeconds),
+    nextReminderAllowedAt: plusSeconds(command.metadata.at, command.data.reminderIntervalSeconds),
   },
 });
 
 export function decideRequestAccess(command: RequestAccessCommand, state: AccountState): AccountEvent[] {
   if (!state.exists) throw accountNotFound();
-  const requesterId = command.actor.userId;
+  const requesterId = command.metadata.actor.userId;
   if ((lookup(state.users, requesterId)?.roles.length ?? 0) > 0) throw forbidden(ALREADY_HOLDS_ROLE_MESSAGE);
-  const reason = boundedText(command.reason, 'reason', 1, ACCESS_REASON_MAX);
+  const reason = boundedText(command.data.reason, 'reason', 1, ACCESS_REASON_MAX);
   const pending = lookup(state.pendingRequestByRequester, requesterId);
   if (pending !== undefined) {
     throw conflict('You already have a pending access request for this Smart Account', {
       requestId: pending,
     });
   }
-  requireFreeIds(state, command.requestId, command.lookupId);
+  requireFreeIds(state, command.data.requestId, command.data.lookupId);
   return [
     requested(command, state, reason, {
       kind: 'USER',
@@ -144,11 +144,11 @@ export function decideRequestGroupAccess(
   state: AccountState,
 ): AccountEvent[] {
   if (!state.exists) throw accountNotFound();
-  if (command.requestingAccountId === state.accountId) {
+  if (command.data.requestingAccountId === state.accountId) {
     throw badInput('A group cannot request access to its own Smart Account', 'domainIdentifier');
   }
-  const reason = boundedText(command.reason, 'reason', 1, ACCESS_REASON_MAX);
-  const groupId = command.requestingGroupId;
+  const reason = boundedText(command.data.reason, 'reason', 1, ACCESS_REASON_MAX);
+  const groupId = command.data.requestingGroupId;
   const pending = lookup(state.pendingRequestByGroup, groupId);
   if (pending !== undefined) {
     throw conflict('This group already has a pending access request for this Smart Account', {
@@ -158,14 +158,14 @@ export function decideRequestGroupAccess(
   if (lookup(state.externalGrants, groupId) !== undefined) {
     throw conflict('This group already has access to this Smart Account', { groupId });
   }
-  requireFreeIds(state, command.requestId, command.lookupId);
+  requireFreeIds(state, command.data.requestId, command.data.lookupId);
   return [
     requested(command, state, reason, {
       kind: 'GROUP',
-      requestingAccountId: command.requestingAccountId,
-      requestingAccountName: command.requestingAccountName,
+      requestingAccountId: command.data.requestingAccountId,
+      requestingAccountName: command.data.requestingAccountName,
       requestingGroupId: groupId,
-      requestingGroupName: command.requestingGroupName,
+      requestingGroupName: command.data.requestingGroupName,
     }),
   ];
 }
@@ -177,8 +177,8 @@ export function decideSendAccessReminder(
   const request = ownRequest(command, state, 'Only the requester may send a reminder');
   requirePending(request);
   const next = request.nextReminderAllowedAt;
-  if (next !== null && Date.parse(command.at) < Date.parse(next)) {
-    const retryAfterSeconds = Math.ceil((Date.parse(next) - Date.parse(command.at)) / 1000);
+  if (next !== null && Date.parse(command.metadata.at) < Date.parse(next)) {
+    const retryAfterSeconds = Math.ceil((Date.parse(next) - Date.parse(command.metadata.at)) / 1000);
     throw new DomainError('RATE_LIMITED', `You may send the next reminder in ${retryAfterSeconds} seconds`, {
       retryAfterSeconds,
       nextReminderAllowedAt: next,
@@ -191,9 +191,9 @@ export function decideSendAccessReminder(
         accountId: state.accountId,
         requestId: request.id,
         requesterId: request.requesterId,
-        sentAt: command.at,
+        sentAt: command.metadata.at,
         remindersSent: request.remindersSent + 1,
-        nextReminderAllowedAt: plusSeconds(command.at, command.reminderIntervalSeconds),
+        nextReminderAllowedAt: plusSeconds(command.metadata.at, command.data.reminderIntervalSeconds),
       },
     },
   ];
@@ -212,7 +212,7 @@ export function decideCancelAccessRequest(
         accountId: state.accountId,
         requestId: request.id,
         requesterId: request.requesterId,
-        cancelledAt: command.at,
+        cancelledAt: command.metadata.at,
       },
     },
   ];
@@ -229,11 +229,11 @@ export function decideApproveAccessRequest(
   const request = decidableRequest(command, state);
   requirePending(request);
   if (request.kind !== 'USER') throw badInput(GROUP_REQUEST_NEEDS_GRANT_MESSAGE);
-  const roles = validateAssignments(command.roles ?? [], state, 'roles');
-  const message = optionalText(command.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  const roles = validateAssignments(command.data.roles ?? [], state, 'roles');
+  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
   const { accountId } = state;
   const { requesterId } = request;
-  const decidedBy = command.actor.userId;
+  const decidedBy = command.metadata.actor.userId;
   const events: AccountEvent[] = [
     {
       type: 'AccessApproved',
@@ -245,7 +245,7 @@ export function decideApproveAccessRequest(
         roles,
         message,
         decidedBy,
-        decidedAt: command.at,
+        decidedAt: command.metadata.at,
       },
     },
   ];
@@ -253,7 +253,14 @@ export function decideApproveAccessRequest(
   if (user === undefined) {
     events.push({
       type: 'UserAdded',
-      data: { accountId, userId: requesterId, roles, notify: false, addedAt: command.at, addedBy: decidedBy },
+      data: {
+        accountId,
+        userId: requesterId,
+        roles,
+        notify: false,
+        addedAt: command.metadata.at,
+        addedBy: decidedBy,
+      },
     });
   } else {
     const adds = roles.some((granted) => !user.roles.some((held) => sameAssignment(held, granted)));
@@ -279,7 +286,7 @@ export function decideDeclineAccessRequest(
 ): AccountEvent[] {
   const request = decidableRequest(command, state);
   requirePending(request);
-  const message = optionalText(command.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
   return [
     {
       type: 'AccessDeclined',
@@ -289,8 +296,8 @@ export function decideDeclineAccessRequest(
         requesterId: request.requesterId,
         kind: request.kind,
         message,
-        decidedBy: command.actor.userId,
-        decidedAt: command.at,
+        decidedBy: command.metadata.actor.userId,
+        decidedAt: command.metadata.at,
       },
     },
   ];

@@ -70,36 +70,39 @@ function checkedIdempotencyKey(key: string | null): string | null {
   return key;
 }
 
-interface PreparedBatch extends AddUsersPlan {
-  roles: RoleAssignment[];
+interface PreparedPlan extends AddUsersPlan {
   idempotencyKey: string | null;
 }
 
-function prepare(command: AddUsersCommand, state: AccountState): PreparedBatch {
-  const { actor, actorExternalRoles: extra = [] } = command;
-  authorize(state, actor, 'manageUsers', extra);
-  const roles = validateAssignments(command.roles, state);
-  if (!mayManageAssignments(state, actor, roles, extra)) throw outsideVirtualAccountScope();
-  if (command.entries.length === 0) throw badInput('Give at least one user', 'users');
-  if (command.entries.length > ADD_USERS_MAX_ENTRIES) {
-    throw badInput(`At most ${ADD_USERS_MAX_ENTRIES} users can be added at once`, 'users');
-  }
-  const idempotencyKey = checkedIdempotencyKey(command.idempotencyKey);
+interface PreparedBatch extends PreparedPlan {
+  roles: RoleAssignment[];
+}
+
+/** The batch's outcomes for `actorId` on `state` (a key used before replays that batch's results). */
+function planOf(data: AddUsersCommand['data'], actorId: string, state: AccountState): PreparedPlan {
+  const idempotencyKey = checkedIdempotencyKey(data.idempotencyKey);
   // A dry run is a review that changes nothing: it neither replays nor records a key.
-  if (!command.dryRun && idempotencyKey !== null) {
-    const recorded = lookup(state.batches, batchKey(actor.userId, idempotencyKey));
+  if (!data.dryRun && idempotencyKey !== null) {
+    const recorded = lookup(state.batches, batchKey(actorId, idempotencyKey));
     if (recorded !== undefined) {
-      return {
-        roles,
-        idempotencyKey,
-        replayed: true,
-        results: recorded.results.map((result) => ({ ...result })),
-      };
+      return { idempotencyKey, replayed: true, results: recorded.results.map((result) => ({ ...result })) };
     }
   }
   const isMember = (userId: string) => lookup(state.users, userId) !== undefined;
-  const results = outcomes(command.entries, isMember, command.dryRun ? 'WOULD_ADD' : 'ADDED');
-  return { roles, idempotencyKey, replayed: false, results };
+  const results = outcomes(data.entries, isMember, data.dryRun ? 'WOULD_ADD' : 'ADDED');
+  return { idempotencyKey, replayed: false, results };
+}
+
+function prepare(command: AddUsersCommand, state: AccountState): PreparedBatch {
+  const { actor, externalRoles: extra = [] } = command.metadata;
+  authorize(state, actor, 'manageUsers', extra);
+  const roles = validateAssignments(command.data.roles, state);
+  if (!mayManageAssignments(state, actor, roles, extra)) throw outsideVirtualAccountScope();
+  if (command.data.entries.length === 0) throw badInput('Give at least one user', 'users');
+  if (command.data.entries.length > ADD_USERS_MAX_ENTRIES) {
+    throw badInput(`At most ${ADD_USERS_MAX_ENTRIES} users can be added at once`, 'users');
+  }
+  return { roles, ...planOf(command.data, actor.userId, state) };
 }
 
 /**
@@ -113,7 +116,7 @@ export function planAddUsers(command: AddUsersCommand, state: AccountState): Add
 
 export function decideAddUsers(command: AddUsersCommand, state: AccountState): AccountEvent[] {
   const batch = prepare(command, state);
-  if (command.dryRun || batch.replayed) return [];
+  if (command.data.dryRun || batch.replayed) return [];
   const events: AccountEvent[] = [];
   for (const { outcome, userId } of batch.results) {
     if (outcome !== 'ADDED' || userId === null) continue;
@@ -123,9 +126,9 @@ export function decideAddUsers(command: AddUsersCommand, state: AccountState): A
         accountId: state.accountId,
         userId,
         roles: batch.roles.map((assignment) => ({ ...assignment })),
-        notify: command.notify,
-        addedAt: command.at,
-        addedBy: command.actor.userId,
+        notify: command.data.notify,
+        addedAt: command.metadata.at,
+        addedBy: command.metadata.actor.userId,
       },
     });
   }
@@ -135,7 +138,7 @@ export function decideAddUsers(command: AddUsersCommand, state: AccountState): A
       data: {
         accountId: state.accountId,
         idempotencyKey: batch.idempotencyKey,
-        actorId: command.actor.userId,
+        actorId: command.metadata.actor.userId,
         results: batch.results,
       },
     });
@@ -146,19 +149,23 @@ export function decideAddUsers(command: AddUsersCommand, state: AccountState): A
 const isBatchRecord = (event: AccountEvent): event is UserBatchRecorded => event.type === 'UserBatchRecorded';
 
 /**
- * The results to report once the command handler ran `command`: `appended` are the events it
- * appended, `stateAfter` the state it returned. Derived from the events, because the state
- * the decision was made on is gone by then.
+ * The results to report once the command handler ran an `AddUsers` with `data` for `actorId`:
+ * `appended` are the events it appended, `stateAfter` the state it returned. Derived from the
+ * events, because the state the decision was made on is gone by then.
  */
 export function addUsersResults(
-  command: AddUsersCommand,
+  data: AddUsersCommand['data'],
+  actorId: string,
   appended: readonly AccountEvent[],
   stateAfter: AccountState,
 ): AddUsersPlan {
   // Nothing appended: the state is the one decided on (a dry run, a replay, or nobody new).
-  if (appended.length === 0) return planAddUsers(command, stateAfter);
+  if (appended.length === 0) {
+    const { results, replayed } = planOf(data, actorId, stateAfter);
+    return { results, replayed };
+  }
   const record = appended.find(isBatchRecord);
   if (record !== undefined) return { results: record.data.results, replayed: false };
   const added = new Set(appended.flatMap((event) => (event.type === 'UserAdded' ? [event.data.userId] : [])));
-  return { results: outcomes(command.entries, (userId) => !added.has(userId), 'ADDED'), replayed: false };
+  return { results: outcomes(data.entries, (userId) => !added.has(userId), 'ADDED'), replayed: false };
 }

@@ -1,32 +1,37 @@
-import type { Actor } from '../decider';
+import type { Command, CommandMetadata } from '../decider';
 import type { EffectiveRoleAssignment } from './permissions';
 import type { RoleAssignmentInput } from './roles';
 
-interface AccountCommandBase {
-  actor: Actor;
-  /** ISO-8601 time of the command. */
-  at: string;
+/** Who and when, for every account command; built once per request by the application. */
+export interface AccountCommandMetadata extends CommandMetadata {
   /**
    * Roles the actor holds in this account through another account's group (external group
-   * grants), resolved by the application. Optional hook: absent means none.
+   * grants), worked out by the application from the group's own account. The decider counts
+   * each only while one of its grants gives it. Absent: none.
    */
-  actorExternalRoles?: readonly EffectiveRoleAssignment[];
+  externalRoles?: readonly EffectiveRoleAssignment[];
 }
 
-export interface CreateSmartAccountCommand extends AccountCommandBase {
-  type: 'CreateSmartAccount';
-  accountId: string;
-  name: string;
-  domainIdentifier: string;
-  defaultVirtualAccountId: string;
-}
+type AccountCommandOf<Type extends string, Data> = Command<Type, Data, AccountCommandMetadata>;
 
-export interface CreateVirtualAccountCommand extends AccountCommandBase {
-  type: 'CreateVirtualAccount';
-  virtualAccountId: string;
-  name: string;
-  description?: string | null;
-}
+export type CreateSmartAccountCommand = AccountCommandOf<
+  'CreateSmartAccount',
+  {
+    accountId: string;
+    name: string;
+    domainIdentifier: string;
+    defaultVirtualAccountId: string;
+  }
+>;
+
+export type CreateVirtualAccountCommand = AccountCommandOf<
+  'CreateVirtualAccount',
+  {
+    virtualAccountId: string;
+    name: string;
+    description?: string | null;
+  }
+>;
 
 /** One typed-in or CSV entry, already resolved by the application to a profile or a problem. */
 export interface AddUsersEntry {
@@ -41,152 +46,188 @@ export interface AddUsersEntry {
   message?: string;
 }
 
-export interface AddUsersCommand extends AccountCommandBase {
-  type: 'AddUsers';
-  entries: readonly AddUsersEntry[];
-  roles: readonly RoleAssignmentInput[];
-  notify: boolean;
-  dryRun: boolean;
-  idempotencyKey: string | null;
-}
+export type AddUsersCommand = AccountCommandOf<
+  'AddUsers',
+  {
+    entries: readonly AddUsersEntry[];
+    roles: readonly RoleAssignmentInput[];
+    notify: boolean;
+    dryRun: boolean;
+    idempotencyKey: string | null;
+  }
+>;
 
-export interface SetUserRolesCommand extends AccountCommandBase {
-  type: 'SetUserRoles';
-  userId: string;
-  roles: readonly RoleAssignmentInput[];
-}
+export type SetUserRolesCommand = AccountCommandOf<
+  'SetUserRoles',
+  {
+    userId: string;
+    roles: readonly RoleAssignmentInput[];
+  }
+>;
 
-export interface RemoveUserCommand extends AccountCommandBase {
-  type: 'RemoveUser';
-  userId: string;
-  notify: boolean;
-}
+export type RemoveUserCommand = AccountCommandOf<
+  'RemoveUser',
+  {
+    userId: string;
+    notify: boolean;
+  }
+>;
 
 /** Virtual Account access for a group, as the client sends it (GraphQL `GroupVirtualAccountAccessInput`). */
 export type GroupAccessInput = { virtualAccountId: string; role: string };
 
-export interface CreateUserGroupCommand extends AccountCommandBase {
-  type: 'CreateUserGroup';
-  groupId: string;
-  name: string;
-  description?: string | null;
-  memberUserIds: readonly string[];
-  virtualAccountAccess: readonly GroupAccessInput[];
-}
+export type CreateUserGroupCommand = AccountCommandOf<
+  'CreateUserGroup',
+  {
+    groupId: string;
+    name: string;
+    description?: string | null;
+    memberUserIds: readonly string[];
+    virtualAccountAccess: readonly GroupAccessInput[];
+  }
+>;
 
-export interface UpdateUserGroupCommand extends AccountCommandBase {
-  type: 'UpdateUserGroup';
-  groupId: string;
-  /** Absent or null: keep the name. */
-  name?: string | null;
-  /** Absent: keep the description; null or blank: clear it. */
-  description?: string | null;
-}
+export type UpdateUserGroupCommand = AccountCommandOf<
+  'UpdateUserGroup',
+  {
+    groupId: string;
+    /** Absent or null: keep the name. */
+    name?: string | null;
+    /** Absent: keep the description; null or blank: clear it. */
+    description?: string | null;
+  }
+>;
 
-export interface EditUserGroupMembersCommand extends AccountCommandBase {
-  type: 'EditUserGroupMembers';
-  groupId: string;
-  add: readonly string[];
-  remove: readonly string[];
-}
+export type EditUserGroupMembersCommand = AccountCommandOf<
+  'EditUserGroupMembers',
+  {
+    groupId: string;
+    add: readonly string[];
+    remove: readonly string[];
+  }
+>;
 
-export interface SetUserGroupAccessCommand extends AccountCommandBase {
-  type: 'SetUserGroupAccess';
-  groupId: string;
-  /** The group's whole access from now on; empty takes all of it away. */
-  access: readonly GroupAccessInput[];
-}
+export type SetUserGroupAccessCommand = AccountCommandOf<
+  'SetUserGroupAccess',
+  {
+    groupId: string;
+    /** The group's whole access from now on; empty takes all of it away. */
+    access: readonly GroupAccessInput[];
+  }
+>;
 
-export interface DeleteUserGroupCommand extends AccountCommandBase {
-  type: 'DeleteUserGroup';
-  groupId: string;
-}
+export type DeleteUserGroupCommand = AccountCommandOf<
+  'DeleteUserGroup',
+  {
+    groupId: string;
+  }
+>;
 
-export interface SendGroupMessageCommand extends AccountCommandBase {
-  type: 'SendGroupMessage';
-  groupId: string;
-  /** Chosen by the application, like other IDs. */
-  messageId: string;
-  subject: string;
-  body: string;
-}
+export type SendGroupMessageCommand = AccountCommandOf<
+  'SendGroupMessage',
+  {
+    groupId: string;
+    /** Chosen by the application, like other IDs. */
+    messageId: string;
+    subject: string;
+    body: string;
+  }
+>;
 
 /** A person with no direct role asks for access to this (the target) account. */
-export interface RequestAccessCommand extends AccountCommandBase {
-  type: 'RequestAccess';
-  /** Chosen by the application, like other IDs. */
-  requestId: string;
-  /** Generated by the application; must not be taken in this account (compared normalized). */
-  lookupId: string;
-  reason: string;
-  /** The least time between reminders (`ACCESS_REMINDER_INTERVAL_SECONDS`). */
-  reminderIntervalSeconds: number;
-}
+export type RequestAccessCommand = AccountCommandOf<
+  'RequestAccess',
+  {
+    /** Chosen by the application, like other IDs. */
+    requestId: string;
+    /** Generated by the application; must not be taken in this account (compared normalized). */
+    lookupId: string;
+    reason: string;
+    /** The least time between reminders (`ACCESS_REMINDER_INTERVAL_SECONDS`). */
+    reminderIntervalSeconds: number;
+  }
+>;
 
 /**
  * A group of another account asks for access to this (the target) account. The application
  * has checked that the actor is SMART_ACCOUNT_ADMIN of the requesting account and that the
  * group exists there.
  */
-export interface RequestGroupAccessCommand extends AccountCommandBase {
-  type: 'RequestGroupAccess';
-  requestId: string;
-  lookupId: string;
-  reason: string;
-  reminderIntervalSeconds: number;
-  requestingAccountId: string;
-  requestingAccountName: string;
-  requestingGroupId: string;
-  requestingGroupName: string;
-}
+export type RequestGroupAccessCommand = AccountCommandOf<
+  'RequestGroupAccess',
+  {
+    requestId: string;
+    lookupId: string;
+    reason: string;
+    reminderIntervalSeconds: number;
+    requestingAccountId: string;
+    requestingAccountName: string;
+    requestingGroupId: string;
+    requestingGroupName: string;
+  }
+>;
 
-export interface SendAccessReminderCommand extends AccountCommandBase {
-  type: 'SendAccessReminder';
-  requestId: string;
-  reminderIntervalSeconds: number;
-}
+export type SendAccessReminderCommand = AccountCommandOf<
+  'SendAccessReminder',
+  {
+    requestId: string;
+    reminderIntervalSeconds: number;
+  }
+>;
 
-export interface CancelAccessRequestCommand extends AccountCommandBase {
-  type: 'CancelAccessRequest';
-  requestId: string;
-}
+export type CancelAccessRequestCommand = AccountCommandOf<
+  'CancelAccessRequest',
+  {
+    requestId: string;
+  }
+>;
 
-export interface ApproveAccessRequestCommand extends AccountCommandBase {
-  type: 'ApproveAccessRequest';
-  requestId: string;
-  /** Required (non-empty) for USER requests. */
-  roles?: readonly RoleAssignmentInput[] | null;
-  message?: string | null;
-}
+export type ApproveAccessRequestCommand = AccountCommandOf<
+  'ApproveAccessRequest',
+  {
+    requestId: string;
+    /** Required (non-empty) for USER requests. */
+    roles?: readonly RoleAssignmentInput[] | null;
+    message?: string | null;
+  }
+>;
 
-export interface DeclineAccessRequestCommand extends AccountCommandBase {
-  type: 'DeclineAccessRequest';
-  requestId: string;
-  message?: string | null;
-}
+export type DeclineAccessRequestCommand = AccountCommandOf<
+  'DeclineAccessRequest',
+  {
+    requestId: string;
+    message?: string | null;
+  }
+>;
 
 /** Approves a GROUP request, found by its lookup ID, with Virtual Account access. */
-export interface GrantExternalGroupAccessCommand extends AccountCommandBase {
-  type: 'GrantExternalGroupAccess';
-  lookupId: string;
-  access: readonly GroupAccessInput[];
-  message?: string | null;
-}
+export type GrantExternalGroupAccessCommand = AccountCommandOf<
+  'GrantExternalGroupAccess',
+  {
+    lookupId: string;
+    access: readonly GroupAccessInput[];
+    message?: string | null;
+  }
+>;
 
-export interface RevokeExternalGroupAccessCommand extends AccountCommandBase {
-  type: 'RevokeExternalGroupAccess';
-  groupId: string;
-}
+export type RevokeExternalGroupAccessCommand = AccountCommandOf<
+  'RevokeExternalGroupAccess',
+  {
+    groupId: string;
+  }
+>;
 
 /**
  * System command: the application's process manager sends it to each account that granted
  * access to a group when that group is deleted in its own account. No authorization.
  */
-export interface RevokeDeletedGroupGrantCommand extends AccountCommandBase {
-  type: 'RevokeDeletedGroupGrant';
-  groupId: string;
-  fromAccountId: string;
-}
+export type RevokeDeletedGroupGrantCommand = AccountCommandOf<
+  'RevokeDeletedGroupGrant',
+  {
+    groupId: string;
+    fromAccountId: string;
+  }
+>;
 
 export type AccountCommand =
   | CreateSmartAccountCommand

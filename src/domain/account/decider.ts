@@ -36,10 +36,11 @@ export const DESCRIPTION_MAX = 1000;
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 
 function decideCreateSmartAccount(command: CreateSmartAccountCommand, state: AccountState): AccountEvent[] {
-  const name = boundedText(command.name, 'name', 1, NAME_MAX);
-  const domainIdentifier = validateDomainIdentifier(command.domainIdentifier);
+  const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
+  const domainIdentifier = validateDomainIdentifier(command.data.domainIdentifier);
   if (state.exists) throw conflict('This Smart Account already exists');
-  const { accountId, defaultVirtualAccountId, actor, at } = command;
+  const { accountId, defaultVirtualAccountId } = command.data;
+  const { actor, at } = command.metadata;
   return [
     {
       type: 'SmartAccountCreated',
@@ -74,14 +75,14 @@ function decideCreateVirtualAccount(
   command: CreateVirtualAccountCommand,
   state: AccountState,
 ): AccountEvent[] {
-  authorize(state, command.actor, 'createVirtualAccount', command.actorExternalRoles);
-  const name = boundedText(command.name, 'name', 1, NAME_MAX);
-  const description = optionalText(command.description, 'description', DESCRIPTION_MAX);
+  authorize(state, command.metadata.actor, 'createVirtualAccount', command.metadata.externalRoles);
+  const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
+  const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
   const nameKey = name.toLowerCase();
   if (Object.values(state.virtualAccounts).some((va) => va.name.toLowerCase() === nameKey)) {
     throw conflict(`A Virtual Account named "${name}" already exists in this Smart Account`);
   }
-  if (Object.hasOwn(state.virtualAccounts, command.virtualAccountId)) {
+  if (Object.hasOwn(state.virtualAccounts, command.data.virtualAccountId)) {
     throw conflict('A Virtual Account with this ID already exists');
   }
   return [
@@ -89,11 +90,11 @@ function decideCreateVirtualAccount(
       type: 'VirtualAccountCreated',
       data: {
         accountId: state.accountId,
-        virtualAccountId: command.virtualAccountId,
+        virtualAccountId: command.data.virtualAccountId,
         name,
         description,
         isDefault: false,
-        createdAt: command.at,
+        createdAt: command.metadata.at,
       },
     },
   ];

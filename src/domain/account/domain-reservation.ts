@@ -1,4 +1,4 @@
-import type { Decider, DomainEvent } from '../decider';
+import type { Command, Decider, DomainEvent } from '../decider';
 import { conflict } from '../errors';
 import { normalizeDomainIdentifier, validateDomainIdentifier } from './domain-identifier';
 
@@ -17,25 +17,23 @@ export type DomainIdentifierReserved = DomainEvent<
 
 export type ReservationEvent = DomainIdentifierReserved;
 
-export interface ReserveDomainIdentifierCommand {
-  type: 'Reserve';
-  accountId: string;
-  domainIdentifier: string;
-  at: string;
-}
+export type ReserveDomainIdentifierCommand = Command<
+  'Reserve',
+  { accountId: string; domainIdentifier: string }
+>;
 
 export type ReservationCommand = ReserveDomainIdentifierCommand;
 
 export type ReservationState = { reservedBy: string | null; domainIdentifier: string | null };
 
 function decide(command: ReservationCommand, state: ReservationState): ReservationEvent[] {
-  const domainIdentifier = validateDomainIdentifier(command.domainIdentifier);
-  if (state.reservedBy === command.accountId) return [];
+  const domainIdentifier = validateDomainIdentifier(command.data.domainIdentifier);
+  if (state.reservedBy === command.data.accountId) return [];
   if (state.reservedBy !== null) throw conflict(`The domain identifier ${domainIdentifier} is already taken`);
   return [
     {
       type: 'DomainIdentifierReserved',
-      data: { domainIdentifier, accountId: command.accountId, at: command.at },
+      data: { domainIdentifier, accountId: command.data.accountId, at: command.metadata.at },
     },
   ];
 }

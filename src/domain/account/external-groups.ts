@@ -39,8 +39,8 @@ export function decideGrantExternalGroupAccess(
   command: GrantExternalGroupAccessCommand,
   state: AccountState,
 ): AccountEvent[] {
-  authorize(state, command.actor, 'decideAccessRequests', command.actorExternalRoles);
-  const requestId = lookup(state.requestIdByLookupId, normalizeLookupId(command.lookupId));
+  authorize(state, command.metadata.actor, 'decideAccessRequests', command.metadata.externalRoles);
+  const requestId = lookup(state.requestIdByLookupId, normalizeLookupId(command.data.lookupId));
   const request = requestId === undefined ? undefined : lookup(state.accessRequests, requestId);
   if (
     request === undefined ||
@@ -51,9 +51,10 @@ export function decideGrantExternalGroupAccess(
     throw notFound(LOOKUP_ID_NOT_FOUND_MESSAGE);
   }
   requirePending(request);
-  if (command.access.length === 0) throw badInput('Choose at least one Virtual Account and role', 'access');
-  const access = validateGroupAccess(command.access, state, 'access');
-  const message = optionalText(command.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  if (command.data.access.length === 0)
+    throw badInput('Choose at least one Virtual Account and role', 'access');
+  const access = validateGroupAccess(command.data.access, state, 'access');
+  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
   return [
     {
       type: 'ExternalGroupAccessGranted',
@@ -68,8 +69,8 @@ export function decideGrantExternalGroupAccess(
         fromAccountName: request.requestingAccountName ?? '',
         access,
         message,
-        grantedAt: command.at,
-        grantedBy: command.actor.userId,
+        grantedAt: command.metadata.at,
+        grantedBy: command.metadata.actor.userId,
       },
     },
   ];
@@ -79,8 +80,8 @@ export function decideRevokeExternalGroupAccess(
   command: RevokeExternalGroupAccessCommand,
   state: AccountState,
 ): AccountEvent[] {
-  authorize(state, command.actor, 'decideAccessRequests', command.actorExternalRoles);
-  const grant = lookup(state.externalGrants, command.groupId);
+  authorize(state, command.metadata.actor, 'decideAccessRequests', command.metadata.externalRoles);
+  const grant = lookup(state.externalGrants, command.data.groupId);
   if (grant === undefined) throw notFound(EXTERNAL_GRANT_NOT_FOUND_MESSAGE);
   return [
     {
@@ -90,8 +91,8 @@ export function decideRevokeExternalGroupAccess(
         groupId: grant.groupId,
         fromAccountId: grant.fromAccountId,
         reason: 'REVOKED',
-        revokedAt: command.at,
-        revokedBy: command.actor.userId,
+        revokedAt: command.metadata.at,
+        revokedBy: command.metadata.actor.userId,
       },
     },
   ];
@@ -102,8 +103,8 @@ export function decideRevokeDeletedGroupGrant(
   command: RevokeDeletedGroupGrantCommand,
   state: AccountState,
 ): AccountEvent[] {
-  const grant = lookup(state.externalGrants, command.groupId);
-  if (!state.exists || grant === undefined || grant.fromAccountId !== command.fromAccountId) return [];
+  const grant = lookup(state.externalGrants, command.data.groupId);
+  if (!state.exists || grant === undefined || grant.fromAccountId !== command.data.fromAccountId) return [];
   return [
     {
       type: 'ExternalGroupAccessRevoked',
@@ -112,7 +113,7 @@ export function decideRevokeDeletedGroupGrant(
         groupId: grant.groupId,
         fromAccountId: grant.fromAccountId,
         reason: 'GROUP_DELETED',
-        revokedAt: command.at,
+        revokedAt: command.metadata.at,
         revokedBy: null,
       },
     },

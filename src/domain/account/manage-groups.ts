@@ -33,7 +33,7 @@ type GroupCommand =
   | SendGroupMessageCommand;
 
 const authorizeGroups = (command: GroupCommand, state: AccountState): void =>
-  authorize(state, command.actor, 'manageGroups', command.actorExternalRoles);
+  authorize(state, command.metadata.actor, 'manageGroups', command.metadata.externalRoles);
 
 /** The group `command` is about, once the actor may manage groups. */
 function existingGroup(
@@ -41,7 +41,7 @@ function existingGroup(
   state: AccountState,
 ): GroupState {
   authorizeGroups(command, state);
-  const group = lookup(state.groups, command.groupId);
+  const group = lookup(state.groups, command.data.groupId);
   if (group === undefined) throw notFound(GROUP_NOT_FOUND_MESSAGE);
   return group;
 }
@@ -123,12 +123,12 @@ function requireFreeName(state: AccountState, name: string, exceptGroupId: strin
 
 export function decideCreateUserGroup(command: CreateUserGroupCommand, state: AccountState): AccountEvent[] {
   authorizeGroups(command, state);
-  const name = boundedText(command.name, 'name', 1, NAME_MAX);
-  const description = optionalText(command.description, 'description', GROUP_DESCRIPTION_MAX);
-  const memberIds = distinctIds(command.memberUserIds, 'memberUserIds');
+  const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
+  const description = optionalText(command.data.description, 'description', GROUP_DESCRIPTION_MAX);
+  const memberIds = distinctIds(command.data.memberUserIds, 'memberUserIds');
   requireUsers(state, memberIds, 'memberUserIds');
-  const access = validateGroupAccess(command.virtualAccountAccess, state, 'virtualAccountAccess');
-  if (lookup(state.groups, command.groupId) !== undefined) {
+  const access = validateGroupAccess(command.data.virtualAccountAccess, state, 'virtualAccountAccess');
+  if (lookup(state.groups, command.data.groupId) !== undefined) {
     throw conflict('A user group with this ID already exists');
   }
   requireFreeName(state, name, null);
@@ -137,12 +137,12 @@ export function decideCreateUserGroup(command: CreateUserGroupCommand, state: Ac
       type: 'GroupCreated',
       data: {
         accountId: state.accountId,
-        groupId: command.groupId,
+        groupId: command.data.groupId,
         name,
         description,
         memberIds,
         access,
-        createdAt: command.at,
+        createdAt: command.metadata.at,
       },
     },
   ];
@@ -151,16 +151,16 @@ export function decideCreateUserGroup(command: CreateUserGroupCommand, state: Ac
 export function decideUpdateUserGroup(command: UpdateUserGroupCommand, state: AccountState): AccountEvent[] {
   const group = existingGroup(command, state);
   const changes: { name?: string; description?: string | null } = {};
-  if (command.name !== undefined && command.name !== null) {
-    const name = boundedText(command.name, 'name', 1, NAME_MAX);
+  if (command.data.name !== undefined && command.data.name !== null) {
+    const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
     if (name !== group.name) {
       // Only the case of its own name changing is a rename to a free name.
       requireFreeName(state, name, group.id);
       changes.name = name;
     }
   }
-  if (command.description !== undefined) {
-    const description = optionalText(command.description, 'description', GROUP_DESCRIPTION_MAX);
+  if (command.data.description !== undefined) {
+    const description = optionalText(command.data.description, 'description', GROUP_DESCRIPTION_MAX);
     if (description !== group.description) changes.description = description;
   }
   if (Object.keys(changes).length === 0) return [];
@@ -172,8 +172,8 @@ export function decideEditUserGroupMembers(
   state: AccountState,
 ): AccountEvent[] {
   const group = existingGroup(command, state);
-  const add = distinctIds(command.add, 'add');
-  const remove = distinctIds(command.remove, 'remove');
+  const add = distinctIds(command.data.add, 'add');
+  const remove = distinctIds(command.data.remove, 'remove');
   const removing = new Set(remove);
   const both = add.filter((userId) => removing.has(userId));
   if (both.length > 0) throw badUserIds('Both added and removed', null, both);
@@ -197,7 +197,7 @@ export function decideSetUserGroupAccess(
   state: AccountState,
 ): AccountEvent[] {
   const group = existingGroup(command, state);
-  const access = validateGroupAccess(command.access, state, 'access');
+  const access = validateGroupAccess(command.data.access, state, 'access');
   if (sameAccess(group.access, access)) return [];
   return [
     {
@@ -234,20 +234,20 @@ export function decideSendGroupMessage(
   state: AccountState,
 ): AccountEvent[] {
   const group = existingGroup(command, state);
-  const subject = boundedText(command.subject, 'subject', 1, MESSAGE_SUBJECT_MAX);
-  const body = boundedText(command.body, 'body', 1, MESSAGE_BODY_MAX);
+  const subject = boundedText(command.data.subject, 'subject', 1, MESSAGE_SUBJECT_MAX);
+  const body = boundedText(command.data.body, 'body', 1, MESSAGE_BODY_MAX);
   return [
     {
       type: 'GroupMessageSent',
       data: {
         accountId: state.accountId,
         groupId: group.id,
-        messageId: command.messageId,
+        messageId: command.data.messageId,
         subject,
         body,
         recipientIds: [...group.memberIds],
-        sentAt: command.at,
-        sentBy: command.actor.userId,
+        sentAt: command.metadata.at,
+        sentBy: command.metadata.actor.userId,
       },
     },
   ];

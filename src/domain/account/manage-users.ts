@@ -14,9 +14,9 @@ function managedUser(
   command: SetUserRolesCommand | RemoveUserCommand,
   state: AccountState,
 ): AccountUserState {
-  const { actor, actorExternalRoles: extra = [] } = command;
+  const { actor, externalRoles: extra = [] } = command.metadata;
   authorize(state, actor, 'manageUsers', extra);
-  const user = lookup(state.users, command.userId);
+  const user = lookup(state.users, command.data.userId);
   if (user === undefined) throw notFound('No such user in this Smart Account');
   if (!mayManageAssignments(state, actor, user.roles, extra)) throw outsideVirtualAccountScope();
   return user;
@@ -27,8 +27,8 @@ const isLastAdmin = (state: AccountState, user: AccountUserState) =>
 
 export function decideSetUserRoles(command: SetUserRolesCommand, state: AccountState): AccountEvent[] {
   const user = managedUser(command, state);
-  const roles = validateAssignments(command.roles, state);
-  if (!mayManageAssignments(state, command.actor, roles, command.actorExternalRoles)) {
+  const roles = validateAssignments(command.data.roles, state);
+  if (!mayManageAssignments(state, command.metadata.actor, roles, command.metadata.externalRoles)) {
     throw outsideVirtualAccountScope();
   }
   if (sameAssignmentSet(user.roles, roles)) return [];
@@ -52,7 +52,7 @@ export function decideRemoveUser(command: RemoveUserCommand, state: AccountState
         userId: user.userId,
         previousRoles: copyRoles(user.roles),
         removedFromGroups: groupIdsOf(state, user.userId),
-        notify: command.notify,
+        notify: command.data.notify,
       },
     },
   ];

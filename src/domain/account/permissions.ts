@@ -145,6 +145,10 @@ export const PERMISSIONS = {
 export type Operation = keyof typeof PERMISSIONS;
 export const OPERATIONS = Object.keys(PERMISSIONS) as Operation[];
 
+/** FORBIDDEN for `operation`, worded from its row of the table. */
+export const forbiddenTo = (operation: Operation): DomainError =>
+  forbidden(`Your roles in this Smart Account do not allow you to ${PERMISSIONS[operation].action}`);
+
 export const ACCOUNT_NOT_FOUND_MESSAGE = 'Smart Account not found';
 export const accountNotFound = (): DomainError => notFound(ACCOUNT_NOT_FOUND_MESSAGE);
 
@@ -222,9 +226,7 @@ export function authorize(
   extra: readonly EffectiveRoleAssignment[] = [],
 ): void {
   if (!can(state, actor, 'readAccount', extra)) throw accountNotFound();
-  if (!can(state, actor, operation, extra)) {
-    throw forbidden(`Your roles in this Smart Account do not allow you to ${PERMISSIONS[operation].action}`);
-  }
+  if (!can(state, actor, operation, extra)) throw forbiddenTo(operation);
 }
 
 /** Acts as SMART_ACCOUNT_ADMIN: holds it, or is platform support with a case. */

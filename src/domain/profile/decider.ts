@@ -1,13 +1,13 @@
-import type { Decider } from '../decider';
+import type { Command, Decider } from '../decider';
 import { notFound } from '../errors';
 import { NAME_MAX, boundedText, optionalText } from '../validation';
 import type { ProfileEvent, ProfileFields, ProfileUpdated } from './events';
 
 export type ProfileCommand =
   /** Sent on every authenticated call: registers on first sight, follows changed claims. */
-  | { type: 'SyncProfileFromToken'; userId: string; claims: ProfileFields; at: string }
-  | { type: 'UpdateProfile'; userId: string; name?: string | null; company?: string | null }
-  | { type: 'SetProfileActive'; userId: string; active: boolean };
+  | Command<'SyncProfileFromToken', { userId: string; claims: ProfileFields }>
+  | Command<'UpdateProfile', { userId: string; name?: string | null; company?: string | null }>
+  | Command<'SetProfileActive', { userId: string; active: boolean }>;
 
 export interface ProfileState extends ProfileFields {
   registered: boolean;
@@ -38,7 +38,8 @@ const sameFields = (a: ProfileFields, b: ProfileFields) =>
 function decide(command: ProfileCommand, state: ProfileState): ProfileEvent[] {
   switch (command.type) {
     case 'SyncProfileFromToken': {
-      const { userId, claims, at } = command;
+      const { userId, claims } = command.data;
+      const { at } = command.metadata;
       if (!state.registered) {
         return [{ type: 'ProfileRegistered', data: { userId, ...claims, registeredAt: at } }];
       }
@@ -53,12 +54,12 @@ function decide(command: ProfileCommand, state: ProfileState): ProfileEvent[] {
     case 'UpdateProfile': {
       if (!state.registered) throw notFound('No such profile');
       const changes: ProfileUpdated['data']['changes'] = {};
-      if (command.name !== undefined && command.name !== null) {
-        const name = boundedText(command.name, 'name', 1, NAME_MAX);
+      if (command.data.name !== undefined && command.data.name !== null) {
+        const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
         if (name !== state.name) changes.name = name;
       }
-      if (command.company !== undefined) {
-        const company = optionalText(command.company, 'company', NAME_MAX);
+      if (command.data.company !== undefined) {
+        const company = optionalText(command.data.company, 'company', NAME_MAX);
         if (company !== state.company) changes.company = company;
       }
       if (Object.keys(changes).length === 0) return [];
@@ -66,11 +67,11 @@ function decide(command: ProfileCommand, state: ProfileState): ProfileEvent[] {
     }
     case 'SetProfileActive': {
       if (!state.registered) throw notFound('No such profile');
-      if (state.active === command.active) return [];
+      if (state.active === command.data.active) return [];
       return [
         {
           type: 'ProfileUpdated',
-          data: { userId: state.userId, source: 'admin', changes: { active: command.active } },
+          data: { userId: state.userId, source: 'admin', changes: { active: command.data.active } },
         },
       ];
     }

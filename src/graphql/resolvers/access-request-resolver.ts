@@ -1,23 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import {
-  accessRequestKey,
-  accountExternalGrantsKey,
-  accountRequestsKey,
-  groupGrantsKey,
-  userRequestsKey,
-  type AccessRequestDoc,
-  type ExternalGrantDoc,
-} from '../../../projections/access-requests';
-import { profileKey, type ProfileDoc } from '../../../projections/profiles';
-import { DomainError, forbidden, notFound } from '../../domain/errors';
-import { runOnAccount } from '../account-commands';
-import { readableRequest, requestPage, toExternalGrants, type StatusFilter } from '../access-request-views';
-import { loadAccountDoc, toRoleAssignments } from '../account-views';
-import { callerOf, requireUser, type GraphQLContext } from '../context';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { SignedInCaller } from '../../app/caller';
+import { DomainError, notFound } from '../../domain/errors';
+import { readableRequest, toExternalGrants, toRequestConnection } from '../access-request-views';
+import { toRoleAssignments } from '../account-views';
+import type { AppApi } from '../../app/api';
+import { Caller, type GraphQLContext } from '../context';
+import { forbiddenTo } from '../../domain/account';
 import {
   AccessRequest,
   AccessRequestConnection,
-  AccessRequestStatusEnum,
   ApproveAccessRequestInput,
   DeclineAccessRequestInput,
   ExternalGroupGrant,
@@ -28,15 +19,11 @@ import {
 } from '../types/access-request';
 import { RoleAssignment, SmartAccount, UserGroup } from '../types/account';
 import type { Connection } from '../types/connection';
+import { StatusPageArgs } from '../types/page-args';
 import { Profile } from '../types/profile';
 
-function signedIn(context: GraphQLContext) {
-  const { actor } = requireUser(context);
-  return { ...callerOf(context), actor };
-}
-
-async function requestAfterWrite(context: GraphQLContext, requestId: string): Promise<AccessRequest> {
-  const doc = await context.app.reads.get<AccessRequestDoc>(accessRequestKey(requestId));
+async function requestAfterWrite(app: AppApi, requestId: string): Promise<AccessRequest> {
+  const doc = await app.queries.accessRequests.byId(requestId);
   if (!doc) throw new Error(`access request ${requestId} missing from the read model after a write`);
   return AccessRequest.from(doc);
 }
@@ -44,30 +31,31 @@ async function requestAfterWrite(context: GraphQLContext, requestId: string): Pr
 @Resolver(() => AccessRequest)
 export class AccessRequestResolver {
   @Query(() => AccessRequestConnection)
-  myAccessRequests(
-    @Ctx() context: GraphQLContext,
-    @Arg('status', () => AccessRequestStatusEnum, { nullable: true }) status?: StatusFilter,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  async myAccessRequests(
+    @Args(() => StatusPageArgs) args: StatusPageArgs,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<Connection<AccessRequest>> {
-    const { actor } = requireUser(context);
-    return requestPage(context.app.reads, userRequestsKey(actor.userId, status), first, after);
+    const page = args.page();
+    const found = await app.queries.accessRequests.pageOfRequester(caller.actor.userId, args.status, page);
+    return toRequestConnection(found, page.size);
   }
 
   @Query(() => AccessRequest, { nullable: true })
   accessRequest(
     @Arg('id', () => ID) id: string,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest | null> {
-    return readableRequest(context.app, requireUser(context).actor, id);
+    return readableRequest(app, caller.actor, id);
   }
 
   @FieldResolver(() => Profile, {
     description:
       'The person who filed it (for GROUP requests: the administrator who filed it for the group).',
   })
-  async requester(@Root() request: AccessRequest, @Ctx() context: GraphQLContext): Promise<Profile> {
-    const doc = await context.app.reads.get<ProfileDoc>(profileKey(request.doc.requesterId));
+  async requester(@Root() request: AccessRequest, @Ctx() { app }: GraphQLContext): Promise<Profile> {
+    const doc = await app.queries.profiles.byId(request.doc.requesterId);
     if (!doc) throw new DomainError('INTERNAL_SERVER_ERROR', 'Profile not available');
     return Profile.from(doc);
   }
@@ -75,84 +63,82 @@ export class AccessRequestResolver {
   @FieldResolver(() => [RoleAssignment], { description: 'The access granted on approval.' })
   async grantedRoles(
     @Root() request: AccessRequest,
-    @Ctx() context: GraphQLContext,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<RoleAssignment[]> {
-    const account = await loadAccountDoc(context.app.reads, request.doc.accountId);
-    return account ? toRoleAssignments(context.app.reads, account, request.doc.grantedRoles) : [];
+    const account = await app.queries.accounts.account(request.doc.accountId);
+    return account ? toRoleAssignments(app.queries, account, request.doc.grantedRoles) : [];
   }
 
   @Mutation(() => AccessRequest)
   async requestAccess(
     @Arg('input', () => RequestAccessInput) input: RequestAccessInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest> {
-    const id = await context.app.accessRequests.requestAccess(
-      signedIn(context),
-      input.domainIdentifier,
-      input.reason,
-    );
-    return requestAfterWrite(context, id);
+    const id = await app.accessRequests.requestAccess(caller, input.domainIdentifier, input.reason);
+    return requestAfterWrite(app, id);
   }
 
   @Mutation(() => AccessRequest)
   async requestGroupAccess(
     @Arg('input', () => RequestGroupAccessInput) input: RequestGroupAccessInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest> {
-    const id = await context.app.accessRequests.requestGroupAccess(signedIn(context), input);
-    return requestAfterWrite(context, id);
+    const id = await app.accessRequests.requestGroupAccess(caller, input);
+    return requestAfterWrite(app, id);
   }
 
   @Mutation(() => AccessRequest)
   async sendAccessRequestReminder(
     @Arg('requestId', () => ID) requestId: string,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest> {
-    await context.app.accessRequests.onRequest(signedIn(context), requestId, {
+    await app.accessRequests.onRequest(caller, requestId, {
       type: 'SendAccessReminder',
-      requestId,
-      reminderIntervalSeconds: context.app.config.accessReminderIntervalSeconds,
+      data: { requestId, reminderIntervalSeconds: app.reminderIntervalSeconds },
     });
-    return requestAfterWrite(context, requestId);
+    return requestAfterWrite(app, requestId);
   }
 
   @Mutation(() => AccessRequest)
   async cancelAccessRequest(
     @Arg('requestId', () => ID) requestId: string,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest> {
-    await context.app.accessRequests.onRequest(signedIn(context), requestId, {
+    await app.accessRequests.onRequest(caller, requestId, {
       type: 'CancelAccessRequest',
-      requestId,
+      data: { requestId },
     });
-    return requestAfterWrite(context, requestId);
+    return requestAfterWrite(app, requestId);
   }
 
   @Mutation(() => AccessRequest)
   async approveAccessRequest(
     @Arg('input', () => ApproveAccessRequestInput) input: ApproveAccessRequestInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest> {
-    await context.app.accessRequests.onRequest(signedIn(context), input.requestId, {
+    await app.accessRequests.onRequest(caller, input.requestId, {
       type: 'ApproveAccessRequest',
-      requestId: input.requestId,
-      roles: input.roles ?? null,
-      message: input.message ?? null,
+      data: { requestId: input.requestId, roles: input.roles ?? null, message: input.message ?? null },
     });
-    return requestAfterWrite(context, input.requestId);
+    return requestAfterWrite(app, input.requestId);
   }
 
   @Mutation(() => AccessRequest)
   async declineAccessRequest(
     @Arg('input', () => DeclineAccessRequestInput) input: DeclineAccessRequestInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccessRequest> {
-    await context.app.accessRequests.onRequest(signedIn(context), input.requestId, {
+    await app.accessRequests.onRequest(caller, input.requestId, {
       type: 'DeclineAccessRequest',
-      requestId: input.requestId,
-      message: input.message ?? null,
+      data: { requestId: input.requestId, message: input.message ?? null },
     });
-    return requestAfterWrite(context, input.requestId);
+    return requestAfterWrite(app, input.requestId);
   }
 
   @Mutation(() => ExternalGroupGrant, {
@@ -160,33 +146,32 @@ export class AccessRequestResolver {
   })
   async grantExternalGroupAccess(
     @Arg('input', () => GrantExternalGroupAccessInput) input: GrantExternalGroupAccessInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<ExternalGroupGrant> {
-    const result = await runOnAccount(context, input.accountId, {
+    const result = await app.runAccountCommand(caller, input.accountId, {
       type: 'GrantExternalGroupAccess',
-      lookupId: input.lookupId,
-      access: input.access,
-      message: input.message ?? null,
+      data: { lookupId: input.lookupId, access: input.access, message: input.message ?? null },
     });
     const granted = result.events.find((event) => event.type === 'ExternalGroupAccessGranted');
     if (!granted || granted.type !== 'ExternalGroupAccessGranted')
       throw notFound('No access request has this lookup ID');
-    const grants =
-      (await context.app.reads.get<ExternalGrantDoc[]>(accountExternalGrantsKey(input.accountId))) ?? [];
+    const grants = await app.queries.accessRequests.grantsTo(input.accountId);
     const grant = grants.find((g) => g.groupId === granted.data.groupId);
     if (!grant) throw new Error('grant missing from the read model after a write');
-    const [view] = await toExternalGrants(context.app.reads, [grant]);
+    const [view] = await toExternalGrants(app.queries, [grant]);
     return view;
   }
 
   @Mutation(() => ID)
   async revokeExternalGroupAccess(
     @Arg('input', () => RevokeExternalGroupAccessInput) input: RevokeExternalGroupAccessInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<string> {
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'RevokeExternalGroupAccess',
-      groupId: input.groupId,
+      data: { groupId: input.groupId },
     });
     return input.groupId;
   }
@@ -195,19 +180,17 @@ export class AccessRequestResolver {
 @Resolver(() => SmartAccount)
 export class SmartAccountRequestFields {
   @FieldResolver(() => AccessRequestConnection)
-  accessRequests(
+  async accessRequests(
     @Root() account: SmartAccount,
-    @Ctx() context: GraphQLContext,
-    @Arg('status', () => AccessRequestStatusEnum, { nullable: true }) status?: StatusFilter,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Args(() => StatusPageArgs) args: StatusPageArgs,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<Connection<AccessRequest>> {
-    if (!account.access.readAccessRequests) {
-      throw forbidden(
-        "Your roles in this Smart Account do not allow you to see this Smart Account's access requests",
-      );
-    }
-    return requestPage(context.app.reads, accountRequestsKey(account.id, status), first, after);
+    if (!account.access.readAccessRequests) throw forbiddenTo('readAccessRequests');
+    const page = args.page();
+    return toRequestConnection(
+      await app.queries.accessRequests.pageOfAccount(account.id, args.status, page),
+      page.size,
+    );
   }
 
   @FieldResolver(() => [ExternalGroupGrant], {
@@ -215,14 +198,10 @@ export class SmartAccountRequestFields {
   })
   async externalGroups(
     @Root() account: SmartAccount,
-    @Ctx() context: GraphQLContext,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<ExternalGroupGrant[]> {
-    if (!account.access.readMembers) {
-      throw forbidden('Your roles in this Smart Account do not allow you to see its users and groups');
-    }
-    const grants =
-      (await context.app.reads.get<ExternalGrantDoc[]>(accountExternalGrantsKey(account.id))) ?? [];
-    return toExternalGrants(context.app.reads, grants);
+    if (!account.access.readMembers) throw forbiddenTo('readMembers');
+    return toExternalGrants(app.queries, await app.queries.accessRequests.grantsTo(account.id));
   }
 }
 
@@ -233,10 +212,11 @@ export class UserGroupGrantFields {
   })
   async grantsElsewhere(
     @Root() group: UserGroup,
-    @Ctx() context: GraphQLContext,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<ExternalGroupGrant[]> {
-    const grants =
-      (await context.app.reads.get<ExternalGrantDoc[]>(groupGrantsKey(group.account.id, group.id))) ?? [];
-    return toExternalGrants(context.app.reads, grants);
+    return toExternalGrants(
+      app.queries,
+      await app.queries.accessRequests.grantsOfGroup(group.account.id, group.id),
+    );
   }
 }

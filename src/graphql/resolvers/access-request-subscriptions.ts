@@ -1,15 +1,10 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import {
-  accessRequestKey,
-  accountRequestsTopic,
-  requesterTopic,
-  requestTopic,
-  type AccessRequestDoc,
-} from '../../../projections/access-requests';
-import { forbidden, notFound } from '../../domain/errors';
+import { accessRequestTopics, type AccessRequestDoc } from '../../../projections/access-requests';
+import { forbiddenTo } from '../../domain/account';
+import { notFound } from '../../domain/errors';
 import { mayReadRequest } from '../access-request-views';
-import { requireUser, type GraphQLContext } from '../context';
+import { signedInCaller, type GraphQLContext } from '../context';
 import { filterAsync } from '../filtered-iterator';
 import { AccessRequest } from '../types/access-request';
 
@@ -17,31 +12,27 @@ type Data<Args> = SubscribeResolverData<unknown, Args, GraphQLContext>;
 
 /** Every update is checked against the subscriber's access at that moment, not only at subscribe time. */
 async function subscribeToRequest({ args, context }: Data<{ id: string }>) {
-  const { actor } = requireUser(context);
-  const doc = await context.app.reads.get<AccessRequestDoc>(accessRequestKey(args.id));
+  const { actor } = signedInCaller(context);
+  const doc = await context.app.queries.accessRequests.byId(args.id);
   if (!doc || !(await mayReadRequest(context.app, actor, doc))) throw notFound('Access request not found');
-  return filterAsync(context.app.live.subscribe(requestTopic(args.id)), (update) =>
+  return filterAsync(context.app.live.subscribe(accessRequestTopics.request(args.id)), (update) =>
     mayReadRequest(context.app, actor, update as AccessRequestDoc),
   );
 }
 
 async function subscribeToMine({ context }: Data<Record<string, never>>) {
-  const { actor } = requireUser(context);
-  return context.app.live.subscribe(requesterTopic(actor.userId));
+  const { actor } = signedInCaller(context);
+  return context.app.live.subscribe(accessRequestTopics.requester(actor.userId));
 }
 
 async function subscribeToAccount({ args, context }: Data<{ accountId: string }>) {
-  const { actor } = requireUser(context);
+  const { actor } = signedInCaller(context);
   const mayRead = async () =>
-    (await context.app.accounts.readAccess(actor, args.accountId))?.readAccessRequests === true;
-  const access = await context.app.accounts.readAccess(actor, args.accountId);
+    (await context.app.access.readAccess(actor, args.accountId))?.readAccessRequests === true;
+  const access = await context.app.access.readAccess(actor, args.accountId);
   if (!access) throw notFound('Smart Account not found');
-  if (!access.readAccessRequests) {
-    throw forbidden(
-      "Your roles in this Smart Account do not allow you to see this Smart Account's access requests",
-    );
-  }
-  return filterAsync(context.app.live.subscribe(accountRequestsTopic(args.accountId)), mayRead);
+  if (!access.readAccessRequests) throw forbiddenTo('readAccessRequests');
+  return filterAsync(context.app.live.subscribe(accessRequestTopics.account(args.accountId)), mayRead);
 }
 
 @Resolver()

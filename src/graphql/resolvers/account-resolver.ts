@@ -4,9 +4,10 @@ import type { AccountDoc } from '../../../projections/accounts';
 import { addUsersResults, type AddUsersCommand, type UserRemoved } from '../../domain/account';
 import { DomainError } from '../../domain/errors';
 import { parseUserEntries } from '../../app/user-entries';
-import { runOnAccount } from '../account-commands';
-import { loadAccountDoc, loadAccountUsers } from '../account-views';
-import { callerOf, requireUser, type GraphQLContext } from '../context';
+import type { AppApi } from '../../app/api';
+import type { SignedInCaller } from '../../app/caller';
+import { loadAccountUsers } from '../account-views';
+import { Caller, type GraphQLContext } from '../context';
 import { SmartAccount, VirtualAccount, AccountUser } from '../types/account';
 import {
   AddUsersInput,
@@ -20,13 +21,13 @@ import {
 
 /** The account as the caller may see it, or null when they may not (like a missing one). */
 export async function readableAccount(
-  context: GraphQLContext,
+  app: AppApi,
+  caller: SignedInCaller,
   accountId: string,
 ): Promise<SmartAccount | null> {
-  const { actor } = requireUser(context);
-  const access = await context.app.accounts.readAccess(actor, accountId);
+  const access = await app.access.readAccess(caller.actor, accountId);
   if (!access) return null;
-  const doc = await loadAccountDoc(context.app.reads, accountId);
+  const doc = await app.queries.accounts.account(accountId);
   if (!doc) return null;
   return SmartAccount.from(doc, {
     readMembers: access.readMembers,
@@ -35,15 +36,15 @@ export async function readableAccount(
   });
 }
 
-async function accountDocAfterWrite(context: GraphQLContext, accountId: string): Promise<AccountDoc> {
-  const doc = await loadAccountDoc(context.app.reads, accountId);
+async function accountDocAfterWrite(app: AppApi, accountId: string): Promise<AccountDoc> {
+  const doc = await app.queries.accounts.account(accountId);
   if (!doc) throw new Error(`account ${accountId} missing from the read model after a write`);
   return doc;
 }
 
-async function accountUserAfterWrite(context: GraphQLContext, accountId: string, userId: string) {
-  const account = await accountDocAfterWrite(context, accountId);
-  const [user] = await loadAccountUsers(context.app.reads, account, [userId]);
+async function accountUserAfterWrite(app: AppApi, accountId: string, userId: string) {
+  const account = await accountDocAfterWrite(app, accountId);
+  const [user] = await loadAccountUsers(app.queries, account, [userId]);
   if (!user) throw new Error(`user ${userId} missing from the read model after a write`);
   return user;
 }
@@ -54,10 +55,12 @@ export class AccountResolver {
     description:
       'Smart Accounts where the caller has any role, directly, through a group, or through an external group grant.',
   })
-  async mySmartAccounts(@Ctx() context: GraphQLContext): Promise<SmartAccount[]> {
-    const { actor } = requireUser(context);
-    const ids = await context.app.accounts.accountIdsOf(actor.userId);
-    const accounts = await Promise.all(ids.map((id) => readableAccount(context, id)));
+  async mySmartAccounts(
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
+  ): Promise<SmartAccount[]> {
+    const ids = await app.access.accountIdsOf(caller.actor.userId);
+    const accounts = await Promise.all(ids.map((id) => readableAccount(app, caller, id)));
     return accounts.filter((account): account is SmartAccount => account !== null);
   }
 
@@ -66,10 +69,11 @@ export class AccountResolver {
   })
   async searchSmartAccounts(
     @Arg('query', () => String) query: string,
+    @Caller() caller: SignedInCaller,
     @Ctx() context: GraphQLContext,
   ): Promise<SmartAccount[]> {
     const text = query.trim().toLowerCase();
-    const mine = await this.mySmartAccounts(context);
+    const mine = await this.mySmartAccounts(caller, context);
     return mine.filter(
       (account) =>
         account.name.toLowerCase().includes(text) || account.domainIdentifier.toLowerCase().includes(text),
@@ -79,9 +83,10 @@ export class AccountResolver {
   @Query(() => SmartAccount, { nullable: true })
   smartAccount(
     @Arg('id', () => ID) id: string,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<SmartAccount | null> {
-    return readableAccount(context, id);
+    return readableAccount(app, caller, id);
   }
 
   @Mutation(() => SmartAccount, {
@@ -90,11 +95,11 @@ export class AccountResolver {
   })
   async createSmartAccount(
     @Arg('input', () => CreateSmartAccountInput) input: CreateSmartAccountInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<SmartAccount> {
-    const { actor } = requireUser(context);
-    const accountId = await context.app.accounts.createSmartAccount({ ...callerOf(context), actor }, input);
-    const account = await readableAccount(context, accountId);
+    const accountId = await app.createSmartAccount(caller, input);
+    const account = await readableAccount(app, caller, accountId);
     if (!account) throw new Error(`account ${accountId} unreadable by its creator`);
     return account;
   }
@@ -102,16 +107,15 @@ export class AccountResolver {
   @Mutation(() => VirtualAccount)
   async createVirtualAccount(
     @Arg('input', () => CreateVirtualAccountInput) input: CreateVirtualAccountInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<VirtualAccount> {
     const virtualAccountId = randomUUID();
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'CreateVirtualAccount',
-      virtualAccountId,
-      name: input.name,
-      description: input.description ?? null,
+      data: { virtualAccountId, name: input.name, description: input.description ?? null },
     });
-    const account = await accountDocAfterWrite(context, input.accountId);
+    const account = await accountDocAfterWrite(app, input.accountId);
     const created = account.virtualAccounts.find((va) => va.id === virtualAccountId);
     if (!created) throw new Error('virtual account missing from the read model after a write');
     return VirtualAccount.from(created);
@@ -120,34 +124,31 @@ export class AccountResolver {
   @Mutation(() => AddUsersPayload)
   async addUsers(
     @Arg('input', () => AddUsersInput) input: AddUsersInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AddUsersPayload> {
-    const { actor } = requireUser(context);
     const entries = parseUserEntries({ users: input.users, csv: input.csv });
-    const command: AddUsersCommand = {
-      type: 'AddUsers',
-      actor,
-      at: context.app.now(),
-      entries: await context.app.accounts.resolveEntries(entries),
+    const data: AddUsersCommand['data'] = {
+      entries: await app.resolveUserEntries(entries),
       roles: input.roles,
       notify: input.notify ?? true,
       dryRun: input.dryRun ?? false,
       idempotencyKey: input.idempotencyKey ?? null,
     };
-    const result = await context.app.accounts.run(callerOf(context), input.accountId, command);
-    const { results } = addUsersResults(command, result.events, result.state);
-    const account = await accountDocAfterWrite(context, input.accountId);
+    const result = await app.runAccountCommand(caller, input.accountId, { type: 'AddUsers', data });
+    const { results } = addUsersResults(data, caller.actor.userId, result.events, result.state);
+    const account = await accountDocAfterWrite(app, input.accountId);
     const withUser = results.map((r) =>
       r.outcome === 'ADDED' || r.outcome === 'ALREADY_MEMBER' ? r.userId : null,
     );
     const users = await loadAccountUsers(
-      context.app.reads,
+      app.queries,
       account,
       withUser.filter((id): id is string => id !== null),
     );
     const byId = new Map(users.filter((u): u is AccountUser => u !== null).map((u) => [u.doc.userId, u]));
     return {
-      dryRun: command.dryRun,
+      dryRun: data.dryRun,
       addedCount: results.filter((r) => r.outcome === 'ADDED').length,
       results: results.map((r, index) => ({
         input: r.input,
@@ -162,14 +163,14 @@ export class AccountResolver {
   @Mutation(() => AccountUser)
   async setUserRoles(
     @Arg('input', () => SetUserRolesInput) input: SetUserRolesInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<AccountUser> {
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'SetUserRoles',
-      userId: input.userId,
-      roles: input.roles,
+      data: { userId: input.userId, roles: input.roles },
     });
-    return accountUserAfterWrite(context, input.accountId, input.userId);
+    return accountUserAfterWrite(app, input.accountId, input.userId);
   }
 
   @Mutation(() => RemoveUserPayload, {
@@ -177,12 +178,12 @@ export class AccountResolver {
   })
   async removeUser(
     @Arg('input', () => RemoveUserInput) input: RemoveUserInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<RemoveUserPayload> {
-    const result = await runOnAccount(context, input.accountId, {
+    const result = await app.runAccountCommand(caller, input.accountId, {
       type: 'RemoveUser',
-      userId: input.userId,
-      notify: input.notify ?? false,
+      data: { userId: input.userId, notify: input.notify ?? false },
     });
     const removed = result.events.find((event): event is UserRemoved => event.type === 'UserRemoved');
     if (!removed) throw new DomainError('NOT_FOUND', 'No such user in this Smart Account');

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { groupKey, type GroupDoc } from '../../../projections/accounts';
-import { loadAccountDoc } from '../account-views';
-import { runOnAccount } from '../account-commands';
-import type { GraphQLContext } from '../context';
+import type { AppApi } from '../../app/api';
+import type { SignedInCaller } from '../../app/caller';
+import { Caller, type GraphQLContext } from '../context';
 import { UserGroup } from '../types/account';
 import {
   CreateUserGroupInput,
@@ -15,14 +14,10 @@ import {
   UpdateUserGroupInput,
 } from '../types/group-inputs';
 
-async function groupAfterWrite(
-  context: GraphQLContext,
-  accountId: string,
-  groupId: string,
-): Promise<UserGroup> {
+async function groupAfterWrite(app: AppApi, accountId: string, groupId: string): Promise<UserGroup> {
   const [account, group] = await Promise.all([
-    loadAccountDoc(context.app.reads, accountId),
-    context.app.reads.get<GroupDoc>(groupKey(accountId, groupId)),
+    app.queries.accounts.account(accountId),
+    app.queries.accounts.group(accountId, groupId),
   ]);
   if (!account || !group) throw new Error(`group ${groupId} missing from the read model after a write`);
   // Only who may manage groups gets here, and they may read the members.
@@ -34,82 +29,101 @@ export class GroupResolver {
   @Mutation(() => UserGroup)
   async createUserGroup(
     @Arg('input', () => CreateUserGroupInput) input: CreateUserGroupInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<UserGroup> {
     const groupId = randomUUID();
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'CreateUserGroup',
-      groupId,
-      name: input.name,
-      description: input.description ?? null,
-      memberUserIds: input.memberUserIds ?? [],
-      virtualAccountAccess: input.virtualAccountAccess ?? [],
+      data: {
+        groupId,
+        name: input.name,
+        description: input.description ?? null,
+        memberUserIds: input.memberUserIds ?? [],
+        virtualAccountAccess: input.virtualAccountAccess ?? [],
+      },
     });
-    return groupAfterWrite(context, input.accountId, groupId);
+    return groupAfterWrite(app, input.accountId, groupId);
   }
 
   @Mutation(() => UserGroup)
   async updateUserGroup(
     @Arg('input', () => UpdateUserGroupInput) input: UpdateUserGroupInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<UserGroup> {
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'UpdateUserGroup',
-      groupId: input.groupId,
-      name: input.name ?? undefined,
-      description: input.description,
+      data: {
+        groupId: input.groupId,
+        name: input.name ?? undefined,
+        description: input.description,
+      },
     });
-    return groupAfterWrite(context, input.accountId, input.groupId);
+    return groupAfterWrite(app, input.accountId, input.groupId);
   }
 
   @Mutation(() => UserGroup)
   async editUserGroupMembers(
     @Arg('input', () => EditUserGroupMembersInput) input: EditUserGroupMembersInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<UserGroup> {
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'EditUserGroupMembers',
-      groupId: input.groupId,
-      add: input.add ?? [],
-      remove: input.remove ?? [],
+      data: {
+        groupId: input.groupId,
+        add: input.add ?? [],
+        remove: input.remove ?? [],
+      },
     });
-    return groupAfterWrite(context, input.accountId, input.groupId);
+    return groupAfterWrite(app, input.accountId, input.groupId);
   }
 
   @Mutation(() => UserGroup)
   async setUserGroupAccess(
     @Arg('input', () => SetUserGroupAccessInput) input: SetUserGroupAccessInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<UserGroup> {
-    await runOnAccount(context, input.accountId, {
+    await app.runAccountCommand(caller, input.accountId, {
       type: 'SetUserGroupAccess',
-      groupId: input.groupId,
-      access: input.access,
+      data: {
+        groupId: input.groupId,
+        access: input.access,
+      },
     });
-    return groupAfterWrite(context, input.accountId, input.groupId);
+    return groupAfterWrite(app, input.accountId, input.groupId);
   }
 
   @Mutation(() => ID)
   async deleteUserGroup(
     @Arg('input', () => DeleteUserGroupInput) input: DeleteUserGroupInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<string> {
-    await runOnAccount(context, input.accountId, { type: 'DeleteUserGroup', groupId: input.groupId });
+    await app.runAccountCommand(caller, input.accountId, {
+      type: 'DeleteUserGroup',
+      data: { groupId: input.groupId },
+    });
     return input.groupId;
   }
 
   @Mutation(() => GroupMessageReceipt)
   async sendGroupMessage(
     @Arg('input', () => SendGroupMessageInput) input: SendGroupMessageInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<GroupMessageReceipt> {
     const messageId = randomUUID();
-    const result = await runOnAccount(context, input.accountId, {
+    const result = await app.runAccountCommand(caller, input.accountId, {
       type: 'SendGroupMessage',
-      groupId: input.groupId,
-      messageId,
-      subject: input.subject,
-      body: input.body,
+      data: {
+        groupId: input.groupId,
+        messageId,
+        subject: input.subject,
+        body: input.body,
+      },
     });
     const sent = result.events.find((event) => event.type === 'GroupMessageSent');
     if (!sent || sent.type !== 'GroupMessageSent')

@@ -1,12 +1,12 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { profileKey, type ProfileDoc } from '../../../projections/profiles';
-import { profileDecider, profileStreamId } from '../../domain/profile/decider';
+import type { AppApi } from '../../app/api';
+import type { SignedInCaller } from '../../app/caller';
 import { DomainError } from '../../domain/errors';
-import { callerOf, requireUser, type GraphQLContext } from '../context';
+import { Caller, type GraphQLContext } from '../context';
 import { Profile, UpdateProfileInput } from '../types/profile';
 
-async function loadProfile(context: GraphQLContext, userId: string): Promise<Profile> {
-  const doc = await context.app.reads.get<ProfileDoc>(profileKey(userId));
+async function loadProfile(app: AppApi, userId: string): Promise<Profile> {
+  const doc = await app.queries.profiles.byId(userId);
   if (!doc) throw new DomainError('INTERNAL_SERVER_ERROR', 'Profile not yet available');
   return Profile.from(doc);
 }
@@ -14,22 +14,17 @@ async function loadProfile(context: GraphQLContext, userId: string): Promise<Pro
 @Resolver()
 export class ProfileResolver {
   @Query(() => Profile, { description: "The caller's profile (registered from the token on first sign-in)." })
-  me(@Ctx() context: GraphQLContext): Promise<Profile> {
-    return loadProfile(context, requireUser(context).actor.userId);
+  me(@Caller() caller: SignedInCaller, @Ctx() { app }: GraphQLContext): Promise<Profile> {
+    return loadProfile(app, caller.actor.userId);
   }
 
   @Mutation(() => Profile)
   async updateMyProfile(
     @Arg('input', () => UpdateProfileInput) input: UpdateProfileInput,
-    @Ctx() context: GraphQLContext,
+    @Caller() caller: SignedInCaller,
+    @Ctx() { app }: GraphQLContext,
   ): Promise<Profile> {
-    const { userId } = requireUser(context).actor;
-    await context.app.execute(
-      profileDecider,
-      profileStreamId(userId),
-      { type: 'UpdateProfile', userId, name: input.name, company: input.company },
-      callerOf(context),
-    );
-    return loadProfile(context, userId);
+    await app.updateMyProfile(caller, input);
+    return loadProfile(app, caller.actor.userId);
   }
 }

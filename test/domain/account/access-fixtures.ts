@@ -29,35 +29,37 @@ export const REQUESTING_ACCOUNT = 'acc-2';
 export const PARTNERS = 'g-partners';
 
 export const requestAccess = (
-  fields: Partial<Omit<RequestAccessCommand, 'type' | 'actor'>> = {},
+  { at = T0, ...fields }: Partial<RequestAccessCommand['data']> & { at?: string } = {},
   by: Actor = rita,
 ): AccountCommand => ({
   type: 'RequestAccess',
-  requestId: 'req-1',
-  lookupId: 'LKUP-0001',
-  reason: 'I need the Sales reports',
-  reminderIntervalSeconds: DAY,
-  at: T0,
-  ...fields,
-  actor: by,
+  data: {
+    requestId: 'req-1',
+    lookupId: 'LKUP-0001',
+    reason: 'I need the Sales reports',
+    reminderIntervalSeconds: DAY,
+    ...fields,
+  },
+  metadata: { at, actor: by },
 });
 
 export const requestGroupAccess = (
-  fields: Partial<Omit<RequestGroupAccessCommand, 'type' | 'actor'>> = {},
+  { at = T0, ...fields }: Partial<RequestGroupAccessCommand['data']> & { at?: string } = {},
   by: Actor = gail,
 ): AccountCommand => ({
   type: 'RequestGroupAccess',
-  requestId: 'req-g1',
-  lookupId: 'GRP7-K2QX',
-  reason: 'Our partner team works on your Sales pipeline',
-  reminderIntervalSeconds: DAY,
-  requestingAccountId: REQUESTING_ACCOUNT,
-  requestingAccountName: 'Globex',
-  requestingGroupId: PARTNERS,
-  requestingGroupName: 'Partners',
-  at: T0,
-  ...fields,
-  actor: by,
+  data: {
+    requestId: 'req-g1',
+    lookupId: 'GRP7-K2QX',
+    reason: 'Our partner team works on your Sales pipeline',
+    reminderIntervalSeconds: DAY,
+    requestingAccountId: REQUESTING_ACCOUNT,
+    requestingAccountName: 'Globex',
+    requestingGroupId: PARTNERS,
+    requestingGroupName: 'Partners',
+    ...fields,
+  },
+  metadata: { at, actor: by },
 });
 
 export const remind = (
@@ -67,61 +69,52 @@ export const remind = (
   reminderIntervalSeconds = DAY,
 ): AccountCommand => ({
   type: 'SendAccessReminder',
-  requestId,
-  reminderIntervalSeconds,
-  actor: by,
-  at: when,
+  data: { requestId, reminderIntervalSeconds },
+  metadata: { actor: by, at: when },
 });
 
 export const cancel = (by: Actor = rita, requestId = 'req-1', when = after(60)): AccountCommand => ({
   type: 'CancelAccessRequest',
-  requestId,
-  actor: by,
-  at: when,
+  data: { requestId },
+  metadata: { actor: by, at: when },
 });
 
 export const approve = (
   roles: RoleAssignmentInput[] | null = [{ role: 'SMART_ACCOUNT_VIEWER' }],
-  fields: Partial<Omit<ApproveAccessRequestCommand, 'type' | 'actor' | 'roles'>> = {},
+  {
+    at = after(3600),
+    ...fields
+  }: Partial<Omit<ApproveAccessRequestCommand['data'], 'roles'>> & { at?: string } = {},
   by: Actor = alice,
 ): AccountCommand => ({
   type: 'ApproveAccessRequest',
-  requestId: 'req-1',
-  roles,
-  at: after(3600),
-  ...fields,
-  actor: by,
+  data: { requestId: 'req-1', roles, ...fields },
+  metadata: { at, actor: by },
 });
 
 export const decline = (
-  fields: { requestId?: string; message?: string | null; at?: string } = {},
+  { at = after(3600), ...fields }: { requestId?: string; message?: string | null; at?: string } = {},
   by: Actor = alice,
 ): AccountCommand => ({
   type: 'DeclineAccessRequest',
-  requestId: 'req-1',
-  at: after(3600),
-  ...fields,
-  actor: by,
+  data: { requestId: 'req-1', ...fields },
+  metadata: { at, actor: by },
 });
 
 export const grant = (
   access: GroupAccessInput[],
-  fields: { lookupId?: string; message?: string | null; at?: string } = {},
+  { at = after(7200), ...fields }: { lookupId?: string; message?: string | null; at?: string } = {},
   by: Actor = alice,
 ): AccountCommand => ({
   type: 'GrantExternalGroupAccess',
-  lookupId: 'GRP7-K2QX',
-  access,
-  at: after(7200),
-  ...fields,
-  actor: by,
+  data: { lookupId: 'GRP7-K2QX', access, ...fields },
+  metadata: { at, actor: by },
 });
 
 export const revoke = (groupId = PARTNERS, by: Actor = alice, when = after(10_000)): AccountCommand => ({
   type: 'RevokeExternalGroupAccess',
-  groupId,
-  actor: by,
-  at: when,
+  data: { groupId },
+  metadata: { actor: by, at: when },
 });
 
 /** `history` followed by what `command` decides on it (which must succeed). */

@@ -1,3 +1,4 @@
+import type { Actor } from '../../../src/domain/decider';
 import {
   accountDecider,
   addUsersResults,
@@ -25,16 +26,20 @@ const entry = (userId: string, line: number | null = null, input = userId): AddU
   problem: null,
 });
 
-const addUsers = (entries: AddUsersEntry[], more: Partial<AddUsersCommand> = {}): AddUsersCommand => ({
+const addUsers = (
+  entries: AddUsersEntry[],
+  { actor = alice, ...more }: Partial<AddUsersCommand['data']> & { actor?: Actor } = {},
+): AddUsersCommand => ({
   type: 'AddUsers',
-  entries,
-  roles: [{ role: 'SMART_ACCOUNT_VIEWER' }],
-  notify: true,
-  dryRun: false,
-  idempotencyKey: null,
-  actor: alice,
-  at,
-  ...more,
+  data: {
+    entries,
+    roles: [{ role: 'SMART_ACCOUNT_VIEWER' }],
+    notify: true,
+    dryRun: false,
+    idempotencyKey: null,
+    ...more,
+  },
+  metadata: { actor, at },
 });
 
 const viewerAdded = (userId: string) => ({
@@ -215,7 +220,12 @@ describe('addUsersResults: what the resolver reports after the command ran', () 
   const run = (command: AddUsersCommand) => {
     const state = stateWith(userAdded('dave', [whole('SMART_ACCOUNT_USER')]));
     const appended = accountDecider.decide(command, state);
-    return addUsersResults(command, appended, appended.reduce(accountDecider.evolve, state));
+    return addUsersResults(
+      command.data,
+      command.metadata.actor.userId,
+      appended,
+      appended.reduce(accountDecider.evolve, state),
+    );
   };
   const entries = [entry('bob'), entry('dave'), entry('bob')];
 

@@ -44,29 +44,26 @@ const support = actor('sue', { platformRoles: ['support'], supportCaseId: 'CASE-
 const supportWithoutCase = actor('sue', { platformRoles: ['support'] });
 const auditor = actor('audrey', { platformRoles: ['auditor'] });
 
-const addUsers = (by: Actor, roles: AddUsersCommand['roles'], dryRun = false): AccountCommand => ({
+const addUsers = (by: Actor, roles: AddUsersCommand['data']['roles'], dryRun = false): AccountCommand => ({
   type: 'AddUsers',
-  entries: [{ input: 'newbie', line: null, userId: 'newbie', problem: null }],
-  roles,
-  notify: false,
-  dryRun,
-  idempotencyKey: null,
-  actor: by,
-  at,
+  data: {
+    entries: [{ input: 'newbie', line: null, userId: 'newbie', problem: null }],
+    roles,
+    notify: false,
+    dryRun,
+    idempotencyKey: null,
+  },
+  metadata: { actor: by, at },
 });
-const setRoles = (by: Actor, userId: string, roles: AddUsersCommand['roles']): AccountCommand => ({
+const setRoles = (by: Actor, userId: string, roles: AddUsersCommand['data']['roles']): AccountCommand => ({
   type: 'SetUserRoles',
-  userId,
-  roles,
-  actor: by,
-  at,
+  data: { userId, roles },
+  metadata: { actor: by, at },
 });
 const removeUser = (by: Actor, userId: string): AccountCommand => ({
   type: 'RemoveUser',
-  userId,
-  notify: false,
-  actor: by,
-  at,
+  data: { userId, notify: false },
+  metadata: { actor: by, at },
 });
 
 function errorOf(run: () => unknown): DomainError | undefined {
@@ -222,7 +219,7 @@ describe('who may manage users', () => {
     ).toHaveLength(1);
   });
 
-  test.each<[string, AddUsersCommand['roles']]>([
+  test.each<[string, AddUsersCommand['data']['roles']]>([
     ['a SMART_ACCOUNT_* role', [{ role: 'SMART_ACCOUNT_VIEWER' }]],
     [
       'a role on a Virtual Account they do not administer',

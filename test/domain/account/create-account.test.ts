@@ -3,12 +3,8 @@ import { ACCOUNT, DEFAULT_VA, alice, at, created, given } from './fixtures';
 
 const create = (name = 'Acme', domainIdentifier = 'acme.com') => ({
   type: 'CreateSmartAccount' as const,
-  accountId: ACCOUNT,
-  name,
-  domainIdentifier,
-  defaultVirtualAccountId: DEFAULT_VA,
-  actor: alice,
-  at,
+  data: { accountId: ACCOUNT, name, domainIdentifier, defaultVirtualAccountId: DEFAULT_VA },
+  metadata: { actor: alice, at },
 });
 
 describe('createSmartAccount', () => {

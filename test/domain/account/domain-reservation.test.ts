@@ -9,9 +9,8 @@ const given = specFor(domainReservationDecider);
 const at = '2026-01-01T00:00:00.000Z';
 const reserve = (accountId: string, domainIdentifier: string) => ({
   type: 'Reserve' as const,
-  accountId,
-  domainIdentifier,
-  at,
+  data: { accountId, domainIdentifier },
+  metadata: { actor: { userId: 'alice', platformRoles: [], supportCaseId: null }, at },
 });
 const reserved = {
   type: 'DomainIdentifierReserved' as const,

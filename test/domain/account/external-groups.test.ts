@@ -40,10 +40,8 @@ const gus = actor('gus');
 
 const revokeDeleted = (groupId = PARTNERS, fromAccountId = REQUESTING_ACCOUNT): AccountCommand => ({
   type: 'RevokeDeletedGroupGrant',
-  groupId,
-  fromAccountId,
-  actor: actor('system'),
-  at: after(20_000),
+  data: { groupId, fromAccountId },
+  metadata: { actor: actor('system'), at: after(20_000) },
 });
 
 describe('a group requests access to another Smart Account', () => {
@@ -342,14 +340,14 @@ describe('roles held through another account’s group are checked against the l
   const opsUser = [{ role: 'VIRTUAL_ACCOUNT_USER' as const, virtualAccountId: OPS_VA }];
   const addZoe = (externalRoles: ReturnType<typeof externalRolesOf>): AccountCommand => ({
     type: 'AddUsers',
-    actor: gus,
-    at: after(30_000),
-    actorExternalRoles: externalRoles,
-    entries: [{ input: 'zoe', line: null, userId: 'zoe', problem: null }],
-    roles: opsUser,
-    notify: false,
-    dryRun: false,
-    idempotencyKey: null,
+    data: {
+      entries: [{ input: 'zoe', line: null, userId: 'zoe', problem: null }],
+      roles: opsUser,
+      notify: false,
+      dryRun: false,
+      idempotencyKey: null,
+    },
+    metadata: { actor: gus, at: after(30_000), externalRoles: externalRoles },
   });
   // Worked out before the lock, when the grant still stood.
   const staleRoles = externalRolesOf(given(...granted).state(), membership);

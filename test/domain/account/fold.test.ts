@@ -43,20 +43,29 @@ describe('folding the account stream', () => {
       ).state(),
     );
     const commands: AccountCommand[] = [
-      { type: 'CreateVirtualAccount', virtualAccountId: OPS_VA, name: 'Ops', actor: alice, at },
+      {
+        type: 'CreateVirtualAccount',
+        data: { virtualAccountId: OPS_VA, name: 'Ops' },
+        metadata: { actor: alice, at },
+      },
       {
         type: 'AddUsers',
-        entries: [{ input: 'carol', line: null, userId: 'carol', problem: null }],
-        roles: [{ role: 'VIRTUAL_ACCOUNT_VIEWER', virtualAccountId: DEFAULT_VA }],
-        notify: false,
-        dryRun: false,
-        idempotencyKey: 'k',
-        actor: actor('bob'),
-        at,
+        data: {
+          entries: [{ input: 'carol', line: null, userId: 'carol', problem: null }],
+          roles: [{ role: 'VIRTUAL_ACCOUNT_VIEWER', virtualAccountId: DEFAULT_VA }],
+          notify: false,
+          dryRun: false,
+          idempotencyKey: 'k',
+        },
+        metadata: { actor: actor('bob'), at },
       },
-      { type: 'SetUserRoles', userId: 'bob', roles: [{ role: 'SMART_ACCOUNT_USER' }], actor: alice, at },
-      { type: 'RemoveUser', userId: 'bob', notify: false, actor: alice, at },
-      { type: 'RemoveUser', userId: 'ann', notify: false, actor: alice, at },
+      {
+        type: 'SetUserRoles',
+        data: { userId: 'bob', roles: [{ role: 'SMART_ACCOUNT_USER' }] },
+        metadata: { actor: alice, at },
+      },
+      { type: 'RemoveUser', data: { userId: 'bob', notify: false }, metadata: { actor: alice, at } },
+      { type: 'RemoveUser', data: { userId: 'ann', notify: false }, metadata: { actor: alice, at } },
     ];
     for (const command of commands) expect(accountDecider.decide(command, state).length).toBeGreaterThan(0);
   });

@@ -189,13 +189,14 @@ describe('a VIRTUAL_ACCOUNT_ADMIN through a group', () => {
   ];
   const addToSales: AddUsersCommand = {
     type: 'AddUsers',
-    entries: [{ input: 'newbie', line: null, userId: 'newbie', problem: null }],
-    roles: [{ role: 'VIRTUAL_ACCOUNT_USER', virtualAccountId: SALES_VA }],
-    notify: false,
-    dryRun: false,
-    idempotencyKey: null,
-    actor: actor('erin'),
-    at,
+    data: {
+      entries: [{ input: 'newbie', line: null, userId: 'newbie', problem: null }],
+      roles: [{ role: 'VIRTUAL_ACCOUNT_USER', virtualAccountId: SALES_VA }],
+      notify: false,
+      dryRun: false,
+      idempotencyKey: null,
+    },
+    metadata: { actor: actor('erin'), at },
   };
   const then = (...more: AccountEvent[]) => [...history, ...more];
   const decided = (events: AccountEvent[], command: AccountCommand) =>

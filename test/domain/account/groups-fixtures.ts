@@ -43,48 +43,44 @@ export const team: AccountEvent[] = [
 ];
 
 export const createGroup = (
-  fields: Partial<Omit<CreateUserGroupCommand, 'type' | 'actor' | 'at'>> = {},
+  fields: Partial<CreateUserGroupCommand['data']> = {},
   by: Actor = alice,
 ): AccountCommand => ({
   type: 'CreateUserGroup',
-  groupId: 'g-new',
-  name: 'New group',
-  memberUserIds: [],
-  virtualAccountAccess: [],
-  ...fields,
-  actor: by,
-  at,
+  data: { groupId: 'g-new', name: 'New group', memberUserIds: [], virtualAccountAccess: [], ...fields },
+  metadata: { actor: by, at },
 });
 
 export const updateGroup = (
-  fields: Partial<Omit<UpdateUserGroupCommand, 'type' | 'actor' | 'at'>>,
+  fields: Partial<UpdateUserGroupCommand['data']>,
   by: Actor = alice,
-): AccountCommand => ({ type: 'UpdateUserGroup', groupId: 'g-sales', ...fields, actor: by, at });
+): AccountCommand => ({
+  type: 'UpdateUserGroup',
+  data: { groupId: 'g-sales', ...fields },
+  metadata: { actor: by, at },
+});
 
 export const editMembers = (
   add: string[],
   remove: string[],
   groupId = 'g-sales',
   by: Actor = alice,
-): AccountCommand => ({ type: 'EditUserGroupMembers', groupId, add, remove, actor: by, at });
+): AccountCommand => ({
+  type: 'EditUserGroupMembers',
+  data: { groupId, add, remove },
+  metadata: { actor: by, at },
+});
 
 export const setAccess = (
   access: GroupAccessInput[],
   groupId = 'g-sales',
   by: Actor = alice,
-): AccountCommand => ({
-  type: 'SetUserGroupAccess',
-  groupId,
-  access,
-  actor: by,
-  at,
-});
+): AccountCommand => ({ type: 'SetUserGroupAccess', data: { groupId, access }, metadata: { actor: by, at } });
 
 export const deleteGroup = (groupId = 'g-sales', by: Actor = alice): AccountCommand => ({
   type: 'DeleteUserGroup',
-  groupId,
-  actor: by,
-  at,
+  data: { groupId },
+  metadata: { actor: by, at },
 });
 
 export const sendMessage = (
@@ -92,21 +88,14 @@ export const sendMessage = (
   by: Actor = alice,
 ): AccountCommand => ({
   type: 'SendGroupMessage',
-  groupId: 'g-sales',
-  messageId: 'msg-1',
-  subject: 'Hello',
-  body: 'Welcome to the team.',
-  ...fields,
-  actor: by,
-  at,
+  data: { groupId: 'g-sales', messageId: 'msg-1', subject: 'Hello', body: 'Welcome to the team.', ...fields },
+  metadata: { actor: by, at },
 });
 
 export const removeUser = (userId: string, by: Actor = alice): AccountCommand => ({
   type: 'RemoveUser',
-  userId,
-  notify: false,
-  actor: by,
-  at,
+  data: { userId, notify: false },
+  metadata: { actor: by, at },
 });
 
 export const membersAdded = (groupId: string, userIds: string[]): AccountEvent => ({

@@ -16,17 +16,13 @@ import {
 
 const setRoles = (userId: string, roles: RoleAssignmentInput[], by = alice): AccountCommand => ({
   type: 'SetUserRoles',
-  userId,
-  roles,
-  actor: by,
-  at,
+  data: { userId, roles },
+  metadata: { actor: by, at },
 });
 const removeUser = (userId: string, notify = false, by = alice): AccountCommand => ({
   type: 'RemoveUser',
-  userId,
-  notify,
-  actor: by,
-  at,
+  data: { userId, notify },
+  metadata: { actor: by, at },
 });
 
 const withBob = [...withVirtualAccounts, userAdded('bob', [whole('SMART_ACCOUNT_VIEWER')])];

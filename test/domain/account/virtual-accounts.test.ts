@@ -2,11 +2,8 @@ import { ACCOUNT, SALES_VA, actor, alice, at, created, given, on, userAdded, who
 
 const createVa = (name: string, description?: string | null, by = alice) => ({
   type: 'CreateVirtualAccount' as const,
-  virtualAccountId: SALES_VA,
-  name,
-  description,
-  actor: by,
-  at,
+  data: { virtualAccountId: SALES_VA, name, description },
+  metadata: { actor: by, at },
 });
 
 describe('createVirtualAccount', () => {

@@ -1,5 +1,5 @@
-import { parseWordEntry, searchTerms } from '../../projections/search-words';
-import type { ReadModelReader } from './port';
+import { parseWordEntry, searchTerms } from './search-words';
+import type { ReadModelReader } from '../src/readmodel/port';
 
 export interface PagedIds {
   /** One more than asked for when there is a next page. */
