@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { ADD_USERS_MAX_ENTRIES } from '../domain/account/add-users';
 import { DomainError, badInput } from '../domain/errors';
 
 /**
@@ -19,7 +20,8 @@ export interface UserEntry {
 }
 
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
-export const MAX_ENTRIES = 10_000;
+/** Entries one addUsers may hold: the domain's bound, checked here before any parsing work. */
+export const MAX_ENTRIES = ADD_USERS_MAX_ENTRIES;
 
 export const MESSAGE_EMPTY = 'empty entry';
 export const MESSAGE_BAD_EMAIL = 'not a valid email address';

@@ -23,3 +23,5 @@ export function optionalText(value: string | null | undefined, field: string, ma
 }
 
 export const NAME_MAX = 100;
+/** Descriptions of Virtual Accounts and groups. */
+export const DESCRIPTION_MAX = 1000;

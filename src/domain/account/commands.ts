@@ -26,11 +26,7 @@ export type CreateSmartAccountCommand = AccountCommandOf<
 
 export type CreateVirtualAccountCommand = AccountCommandOf<
   'CreateVirtualAccount',
-  {
-    virtualAccountId: string;
-    name: string;
-    description?: string | null;
-  }
+  { virtualAccountId: string; name: string; description?: string | null }
 >;
 
 /** One typed-in or CSV entry, already resolved by the application to a profile or a problem. */
@@ -59,19 +55,10 @@ export type AddUsersCommand = AccountCommandOf<
 
 export type SetUserRolesCommand = AccountCommandOf<
   'SetUserRoles',
-  {
-    userId: string;
-    roles: readonly RoleAssignmentInput[];
-  }
+  { userId: string; roles: readonly RoleAssignmentInput[] }
 >;
 
-export type RemoveUserCommand = AccountCommandOf<
-  'RemoveUser',
-  {
-    userId: string;
-    notify: boolean;
-  }
->;
+export type RemoveUserCommand = AccountCommandOf<'RemoveUser', { userId: string; notify: boolean }>;
 
 /** Virtual Account access for a group, as the client sends it (GraphQL `GroupVirtualAccountAccessInput`). */
 export type GroupAccessInput = { virtualAccountId: string; role: string };
@@ -100,11 +87,7 @@ export type UpdateUserGroupCommand = AccountCommandOf<
 
 export type EditUserGroupMembersCommand = AccountCommandOf<
   'EditUserGroupMembers',
-  {
-    groupId: string;
-    add: readonly string[];
-    remove: readonly string[];
-  }
+  { groupId: string; add: readonly string[]; remove: readonly string[] }
 >;
 
 export type SetUserGroupAccessCommand = AccountCommandOf<
@@ -116,12 +99,7 @@ export type SetUserGroupAccessCommand = AccountCommandOf<
   }
 >;
 
-export type DeleteUserGroupCommand = AccountCommandOf<
-  'DeleteUserGroup',
-  {
-    groupId: string;
-  }
->;
+export type DeleteUserGroupCommand = AccountCommandOf<'DeleteUserGroup', { groupId: string }>;
 
 export type SendGroupMessageCommand = AccountCommandOf<
   'SendGroupMessage',
@@ -169,18 +147,10 @@ export type RequestGroupAccessCommand = AccountCommandOf<
 
 export type SendAccessReminderCommand = AccountCommandOf<
   'SendAccessReminder',
-  {
-    requestId: string;
-    reminderIntervalSeconds: number;
-  }
+  { requestId: string; reminderIntervalSeconds: number }
 >;
 
-export type CancelAccessRequestCommand = AccountCommandOf<
-  'CancelAccessRequest',
-  {
-    requestId: string;
-  }
->;
+export type CancelAccessRequestCommand = AccountCommandOf<'CancelAccessRequest', { requestId: string }>;
 
 export type ApproveAccessRequestCommand = AccountCommandOf<
   'ApproveAccessRequest',
@@ -194,27 +164,18 @@ export type ApproveAccessRequestCommand = AccountCommandOf<
 
 export type DeclineAccessRequestCommand = AccountCommandOf<
   'DeclineAccessRequest',
-  {
-    requestId: string;
-    message?: string | null;
-  }
+  { requestId: string; message?: string | null }
 >;
 
 /** Approves a GROUP request, found by its lookup ID, with Virtual Account access. */
 export type GrantExternalGroupAccessCommand = AccountCommandOf<
   'GrantExternalGroupAccess',
-  {
-    lookupId: string;
-    access: readonly GroupAccessInput[];
-    message?: string | null;
-  }
+  { lookupId: string; access: readonly GroupAccessInput[]; message?: string | null }
 >;
 
 export type RevokeExternalGroupAccessCommand = AccountCommandOf<
   'RevokeExternalGroupAccess',
-  {
-    groupId: string;
-  }
+  { groupId: string }
 >;
 
 /**
@@ -223,10 +184,7 @@ export type RevokeExternalGroupAccessCommand = AccountCommandOf<
  */
 export type RevokeDeletedGroupGrantCommand = AccountCommandOf<
   'RevokeDeletedGroupGrant',
-  {
-    groupId: string;
-    fromAccountId: string;
-  }
+  { groupId: string; fromAccountId: string }
 >;
 
 export type AccountCommand =

@@ -8,7 +8,7 @@ import {
   decideRequestGroupAccess,
   decideSendAccessReminder,
 } from './access-requests';
-import { NAME_MAX, boundedText, optionalText } from '../validation';
+import { DESCRIPTION_MAX, NAME_MAX, boundedText, optionalText } from '../validation';
 import { decideAddUsers } from './add-users';
 import type { AccountCommand, CreateSmartAccountCommand, CreateVirtualAccountCommand } from './commands';
 import { validateDomainIdentifier } from './domain-identifier';
@@ -31,7 +31,6 @@ import { authorize } from './permissions';
 import { evolveAccount, initialAccountState, type AccountState } from './state';
 
 export const DEFAULT_VIRTUAL_ACCOUNT_NAME = 'Default';
-export const DESCRIPTION_MAX = 1000;
 
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 

@@ -1,13 +1,13 @@
 import { badInput, notFound } from '../errors';
 import { optionalText } from '../validation';
-import { normalizeLookupId } from './access-request-state';
+import { normalizeLookupId, type ExternalGrantState } from './access-request-state';
 import { ACCESS_DECISION_MESSAGE_MAX, requirePending } from './access-requests';
 import type {
   GrantExternalGroupAccessCommand,
   RevokeDeletedGroupGrantCommand,
   RevokeExternalGroupAccessCommand,
 } from './commands';
-import type { AccountEvent } from './events';
+import type { AccountEvent, ExternalGroupAccessRevoked } from './events';
 import { validateGroupAccess } from './manage-groups';
 import { authorize, type EffectiveRoleAssignment } from './permissions';
 import { lookup, type AccountState } from './state';
@@ -76,6 +76,26 @@ export function decideGrantExternalGroupAccess(
   ];
 }
 
+function grantRevoked(
+  state: AccountState,
+  grant: ExternalGrantState,
+  reason: ExternalGroupAccessRevoked['data']['reason'],
+  at: string,
+  by: string | null,
+): AccountEvent {
+  return {
+    type: 'ExternalGroupAccessRevoked',
+    data: {
+      accountId: state.accountId,
+      groupId: grant.groupId,
+      fromAccountId: grant.fromAccountId,
+      reason,
+      revokedAt: at,
+      revokedBy: by,
+    },
+  };
+}
+
 export function decideRevokeExternalGroupAccess(
   command: RevokeExternalGroupAccessCommand,
   state: AccountState,
@@ -83,19 +103,7 @@ export function decideRevokeExternalGroupAccess(
   authorize(state, command.metadata.actor, 'decideAccessRequests', command.metadata.externalRoles);
   const grant = lookup(state.externalGrants, command.data.groupId);
   if (grant === undefined) throw notFound(EXTERNAL_GRANT_NOT_FOUND_MESSAGE);
-  return [
-    {
-      type: 'ExternalGroupAccessRevoked',
-      data: {
-        accountId: state.accountId,
-        groupId: grant.groupId,
-        fromAccountId: grant.fromAccountId,
-        reason: 'REVOKED',
-        revokedAt: command.metadata.at,
-        revokedBy: command.metadata.actor.userId,
-      },
-    },
-  ];
+  return [grantRevoked(state, grant, 'REVOKED', command.metadata.at, command.metadata.actor.userId)];
 }
 
 /** System command, no authorization: nothing to do when no grant of that group (from that account) is left. */
@@ -105,17 +113,5 @@ export function decideRevokeDeletedGroupGrant(
 ): AccountEvent[] {
   const grant = lookup(state.externalGrants, command.data.groupId);
   if (!state.exists || grant === undefined || grant.fromAccountId !== command.data.fromAccountId) return [];
-  return [
-    {
-      type: 'ExternalGroupAccessRevoked',
-      data: {
-        accountId: state.accountId,
-        groupId: grant.groupId,
-        fromAccountId: grant.fromAccountId,
-        reason: 'GROUP_DELETED',
-        revokedAt: command.metadata.at,
-        revokedBy: null,
-      },
-    },
-  ];
+  return [grantRevoked(state, grant, 'GROUP_DELETED', command.metadata.at, null)];
 }

@@ -1,5 +1,5 @@
 import { DomainError, badInput, conflict, notFound } from '../errors';
-import { NAME_MAX, boundedText, optionalText } from '../validation';
+import { DESCRIPTION_MAX, NAME_MAX, boundedText, optionalText } from '../validation';
 import type {
   CreateUserGroupCommand,
   DeleteUserGroupCommand,
@@ -14,7 +14,6 @@ import { authorize } from './permissions';
 import { isVirtualAccountRole } from './roles';
 import { groupNameKey, lookup, type AccountState, type GroupState } from './state';
 
-export const GROUP_DESCRIPTION_MAX = 1000;
 export const MESSAGE_SUBJECT_MAX = 200;
 export const MESSAGE_BODY_MAX = 10_000;
 /** Most user IDs one command may list (members of a new group, or to add, or to remove). */
@@ -124,7 +123,7 @@ function requireFreeName(state: AccountState, name: string, exceptGroupId: strin
 export function decideCreateUserGroup(command: CreateUserGroupCommand, state: AccountState): AccountEvent[] {
   authorizeGroups(command, state);
   const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
-  const description = optionalText(command.data.description, 'description', GROUP_DESCRIPTION_MAX);
+  const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
   const memberIds = distinctIds(command.data.memberUserIds, 'memberUserIds');
   requireUsers(state, memberIds, 'memberUserIds');
   const access = validateGroupAccess(command.data.virtualAccountAccess, state, 'virtualAccountAccess');
@@ -160,7 +159,7 @@ export function decideUpdateUserGroup(command: UpdateUserGroupCommand, state: Ac
     }
   }
   if (command.data.description !== undefined) {
-    const description = optionalText(command.data.description, 'description', GROUP_DESCRIPTION_MAX);
+    const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
     if (description !== group.description) changes.description = description;
   }
   if (Object.keys(changes).length === 0) return [];

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GroupTargetInput } from './target-inputs';
 import type {
   AccessRequestDoc,
   AccessRequestStatus,
@@ -195,10 +196,4 @@ export class GrantExternalGroupAccessInput {
 }
 
 @InputType()
-export class RevokeExternalGroupAccessInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  groupId!: string;
-}
+export class RevokeExternalGroupAccessInput extends GroupTargetInput {}

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AccountTargetInput, AccountUserTargetInput } from './target-inputs';
 import type { AddUserOutcome } from '../../domain/account';
 import { AccountUser } from './account';
 import { RoleAssignmentInput } from './roles';
@@ -13,10 +14,7 @@ export class CreateSmartAccountInput {
 }
 
 @InputType()
-export class CreateVirtualAccountInput {
-  @Field(() => ID)
-  accountId!: string;
-
+export class CreateVirtualAccountInput extends AccountTargetInput {
   @Field(() => String)
   name!: string;
 
@@ -25,10 +23,7 @@ export class CreateVirtualAccountInput {
 }
 
 @InputType()
-export class AddUsersInput {
-  @Field(() => ID)
-  accountId!: string;
-
+export class AddUsersInput extends AccountTargetInput {
   @Field(() => [String], { nullable: true, description: 'User IDs or email addresses, typed in by hand.' })
   users?: string[] | null;
 
@@ -105,25 +100,13 @@ export class AddUsersPayload {
 }
 
 @InputType()
-export class SetUserRolesInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  userId!: string;
-
+export class SetUserRolesInput extends AccountUserTargetInput {
   @Field(() => [RoleAssignmentInput])
   roles!: RoleAssignmentInput[];
 }
 
 @InputType()
-export class RemoveUserInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  userId!: string;
-
+export class RemoveUserInput extends AccountUserTargetInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Email the removed user.' })
   notify?: boolean | null;
 }

@@ -6,8 +6,9 @@ import { DateTimeScalar } from '../scalars';
 import { connectionType } from './connection';
 import { RoleEnum } from './roles';
 
+/** What Virtual Accounts and groups have in common: an ID, a name and an optional description. */
 @ObjectType()
-export class VirtualAccount {
+abstract class NamedItem {
   @Field(() => ID)
   id!: string;
 
@@ -16,7 +17,10 @@ export class VirtualAccount {
 
   @Field(() => String, { nullable: true })
   description!: string | null;
+}
 
+@ObjectType()
+export class VirtualAccount extends NamedItem {
   @Field(() => Boolean)
   isDefault!: boolean;
 
@@ -83,16 +87,7 @@ export class GroupVirtualAccountAccess {
 }
 
 @ObjectType()
-export class UserGroup {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-
+export class UserGroup extends NamedItem {
   @Field(() => Int)
   memberCount!: number;
 

@@ -1,12 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { AccountTargetInput, GroupTargetInput } from './target-inputs';
 import { DateTimeScalar } from '../scalars';
 import { GroupVirtualAccountAccessInput } from './roles';
 
 @InputType()
-export class CreateUserGroupInput {
-  @Field(() => ID)
-  accountId!: string;
-
+export class CreateUserGroupInput extends AccountTargetInput {
   @Field(() => String)
   name!: string;
 
@@ -21,13 +19,7 @@ export class CreateUserGroupInput {
 }
 
 @InputType()
-export class UpdateUserGroupInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  groupId!: string;
-
+export class UpdateUserGroupInput extends GroupTargetInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
 
@@ -36,13 +28,7 @@ export class UpdateUserGroupInput {
 }
 
 @InputType()
-export class EditUserGroupMembersInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  groupId!: string;
-
+export class EditUserGroupMembersInput extends GroupTargetInput {
   @Field(() => [ID], { nullable: true, defaultValue: [] })
   add?: string[] | null;
 
@@ -51,34 +37,16 @@ export class EditUserGroupMembersInput {
 }
 
 @InputType()
-export class SetUserGroupAccessInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  groupId!: string;
-
+export class SetUserGroupAccessInput extends GroupTargetInput {
   @Field(() => [GroupVirtualAccountAccessInput])
   access!: GroupVirtualAccountAccessInput[];
 }
 
 @InputType()
-export class DeleteUserGroupInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  groupId!: string;
-}
+export class DeleteUserGroupInput extends GroupTargetInput {}
 
 @InputType()
-export class SendGroupMessageInput {
-  @Field(() => ID)
-  accountId!: string;
-
-  @Field(() => ID)
-  groupId!: string;
-
+export class SendGroupMessageInput extends GroupTargetInput {
   @Field(() => String)
   subject!: string;
 
