@@ -1,4 +1,4 @@
-/** Sliding-window counts per key, in this process (REDIS_URL deployments share them in Redis). */
+/** Sliding-window counts per key, in this process. */
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
 
