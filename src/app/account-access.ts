@@ -9,6 +9,7 @@ import {
   lookup,
   type AccountState,
   type EffectiveRoleAssignment,
+  type GroupMembership,
 } from '../domain/account';
 import type { Actor } from '../domain/decider';
 import type { CommandRunner } from './command-runner';
@@ -66,6 +67,16 @@ export class AccountAccess {
       const group = from ? lookup(from.groups, groupId) : undefined;
       return group !== undefined && group.memberIds.includes(userId);
     });
+  }
+
+  /** The groups (of any account) the user is a member of, from the read models. */
+  async groupMembershipsOf(userId: string): Promise<GroupMembership[]> {
+    const memberships: GroupMembership[] = [];
+    for (const accountId of await this.accounts.accountIdsOf(userId)) {
+      const user = await this.accounts.user(accountId, userId);
+      for (const groupId of user?.groupIds ?? []) memberships.push({ accountId, groupId });
+    }
+    return memberships;
   }
 
   /**

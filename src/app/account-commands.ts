@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   accountDecider,
+  actsAsSupport,
   accountStreamId,
   domainReservationDecider,
   domainReservationStreamId,
@@ -38,9 +39,13 @@ export function accountCommandRunner(
   return async (caller, accountId, body) => {
     const state = await access.state(accountId);
     const externalRoles = await access.externalRolesFor(caller.actor.userId, state);
+    // Only support under a case is asked: it may not grant access to a group it is in.
+    const groupMemberships = actsAsSupport(caller.actor)
+      ? await access.groupMembershipsOf(caller.actor.userId)
+      : undefined;
     const command: AccountCommand = {
       ...body,
-      metadata: { ...commandMetadata(caller, clock), externalRoles },
+      metadata: { ...commandMetadata(caller, clock), externalRoles, groupMemberships },
     };
     return runner.execute(accountDecider, accountStreamId(accountId), command);
   };

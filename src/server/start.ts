@@ -11,6 +11,8 @@ import { createServerMetrics } from './metrics';
 import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
 import { createGraphQLWebSocket } from './ws';
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export { correlationIdOf } from './correlation';
 export type { ExtraRoute } from './router';
 
@@ -82,6 +84,9 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
       isClosing: () => closing !== null,
     }),
   );
+  // Idle keep-alive connections stay open longer than clients (and proxies) keep them, so a
+  // client never sends a request on a connection the server is closing at that moment.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     if (pathOf(req.url) !== GRAPHQL_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

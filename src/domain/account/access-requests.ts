@@ -11,7 +11,13 @@ import type {
   SendAccessReminderCommand,
 } from './commands';
 import type { AccountEvent, AccessRequested } from './events';
-import { PERMISSIONS, accountNotFound, can, type EffectiveRoleAssignment } from './permissions';
+import {
+  PERMISSIONS,
+  accountNotFound,
+  can,
+  forbidSupportSelfGrant,
+  type EffectiveRoleAssignment,
+} from './permissions';
 import { mergeAssignments, sameAssignment, validateAssignments } from './roles';
 import { lookup, type AccountState } from './state';
 
@@ -229,6 +235,7 @@ export function decideApproveAccessRequest(
   const request = decidableRequest(command, state);
   requirePending(request);
   if (request.kind !== 'USER') throw badInput(GROUP_REQUEST_NEEDS_GRANT_MESSAGE);
+  forbidSupportSelfGrant(command.metadata.actor, [request.requesterId]);
   const roles = validateAssignments(command.data.roles ?? [], state, 'roles');
   const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
   const { accountId } = state;

@@ -1,7 +1,12 @@
 import { badInput } from '../errors';
 import type { AddUsersCommand, AddUsersEntry } from './commands';
 import type { AccountEvent, AddUserOutcome, AddUserResultData, UserBatchRecorded } from './events';
-import { authorize, mayManageAssignments, outsideVirtualAccountScope } from './permissions';
+import {
+  authorize,
+  forbidSupportSelfGrant,
+  mayManageAssignments,
+  outsideVirtualAccountScope,
+} from './permissions';
 import { validateAssignments, type RoleAssignment } from './roles';
 import { batchKey, lookup, type AccountState } from './state';
 
@@ -102,6 +107,10 @@ function prepare(command: AddUsersCommand, state: AccountState): PreparedBatch {
   if (command.data.entries.length > ADD_USERS_MAX_ENTRIES) {
     throw badInput(`At most ${ADD_USERS_MAX_ENTRIES} users can be added at once`, 'users');
   }
+  forbidSupportSelfGrant(
+    actor,
+    command.data.entries.flatMap((entry) => (entry.userId === null ? [] : [entry.userId])),
+  );
   return { roles, ...planOf(command.data, actor.userId, state) };
 }
 

@@ -10,6 +10,17 @@ export interface AccountCommandMetadata extends CommandMetadata {
    * each only while one of its grants gives it. Absent: none.
    */
   externalRoles?: readonly EffectiveRoleAssignment[];
+  /**
+   * The groups of other accounts the actor is a member of, filled in by the application for
+   * platform support acting under a case (which may not grant access to a group it is in).
+   * Absent for support: unknown, so such a grant is refused.
+   */
+  groupMemberships?: readonly GroupMembership[];
+}
+
+export interface GroupMembership {
+  accountId: string;
+  groupId: string;
 }
 
 type AccountCommandOf<Type extends string, Data> = Command<Type, Data, AccountCommandMetadata>;

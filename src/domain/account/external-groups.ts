@@ -1,6 +1,6 @@
 import { badInput, notFound } from '../errors';
 import { optionalText } from '../validation';
-import { normalizeLookupId, type ExternalGrantState } from './access-request-state';
+import { normalizeLookupId, type AccessRequestState, type ExternalGrantState } from './access-request-state';
 import { ACCESS_DECISION_MESSAGE_MAX, requirePending } from './access-requests';
 import type {
   GrantExternalGroupAccessCommand,
@@ -9,7 +9,12 @@ import type {
 } from './commands';
 import type { AccountEvent, ExternalGroupAccessRevoked } from './events';
 import { validateGroupAccess } from './manage-groups';
-import { authorize, type EffectiveRoleAssignment } from './permissions';
+import {
+  actsAsSupport,
+  authorize,
+  forbidSupportSelfGrant,
+  type EffectiveRoleAssignment,
+} from './permissions';
 import { lookup, type AccountState } from './state';
 
 export const LOOKUP_ID_NOT_FOUND_MESSAGE = 'No access request has this lookup ID';
@@ -34,6 +39,24 @@ export function externalRolesOf(
   return roles;
 }
 
+/** Support under a case may not grant access to a group it filed the request for or belongs to. */
+function forbidSupportGrantingItself(
+  command: GrantExternalGroupAccessCommand,
+  request: AccessRequestState,
+): void {
+  const { actor, groupMemberships } = command.metadata;
+  if (!actsAsSupport(actor)) return;
+  forbidSupportSelfGrant(actor, [request.requesterId]);
+  const member =
+    groupMemberships === undefined ||
+    groupMemberships.some(
+      (membership) =>
+        membership.accountId === request.requestingAccountId &&
+        membership.groupId === request.requestingGroupId,
+    );
+  if (member) forbidSupportSelfGrant(actor, [actor.userId]);
+}
+
 /** Approves a GROUP request, found by its lookup ID (any case, dashes and spaces ignored). */
 export function decideGrantExternalGroupAccess(
   command: GrantExternalGroupAccessCommand,
@@ -51,6 +74,7 @@ export function decideGrantExternalGroupAccess(
     throw notFound(LOOKUP_ID_NOT_FOUND_MESSAGE);
   }
   requirePending(request);
+  forbidSupportGrantingItself(command, request);
   if (command.data.access.length === 0)
     throw badInput('Choose at least one Virtual Account and role', 'access');
   const access = validateGroupAccess(command.data.access, state, 'access');

@@ -10,7 +10,7 @@ import type {
   UpdateUserGroupCommand,
 } from './commands';
 import type { AccountEvent, GroupAccess } from './events';
-import { authorize } from './permissions';
+import { authorize, forbidSupportSelfGrant } from './permissions';
 import { isVirtualAccountRole } from './roles';
 import { groupNameKey, lookup, type AccountState, type GroupState } from './state';
 
@@ -126,6 +126,7 @@ export function decideCreateUserGroup(command: CreateUserGroupCommand, state: Ac
   const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
   const memberIds = distinctIds(command.data.memberUserIds, 'memberUserIds');
   requireUsers(state, memberIds, 'memberUserIds');
+  forbidSupportSelfGrant(command.metadata.actor, memberIds);
   const access = validateGroupAccess(command.data.virtualAccountAccess, state, 'virtualAccountAccess');
   if (lookup(state.groups, command.data.groupId) !== undefined) {
     throw conflict('A user group with this ID already exists');
@@ -177,6 +178,7 @@ export function decideEditUserGroupMembers(
   const both = add.filter((userId) => removing.has(userId));
   if (both.length > 0) throw badUserIds('Both added and removed', null, both);
   requireUsers(state, add, 'add');
+  forbidSupportSelfGrant(command.metadata.actor, add);
   const members = new Set(group.memberIds);
   const joining = add.filter((userId) => !members.has(userId));
   const leaving = remove.filter((userId) => members.has(userId));
@@ -198,6 +200,7 @@ export function decideSetUserGroupAccess(
   const group = existingGroup(command, state);
   const access = validateGroupAccess(command.data.access, state, 'access');
   if (sameAccess(group.access, access)) return [];
+  forbidSupportSelfGrant(command.metadata.actor, group.memberIds);
   return [
     {
       type: 'GroupAccessChanged',

@@ -1,7 +1,12 @@
 import { conflict, notFound } from '../errors';
 import type { RemoveUserCommand, SetUserRolesCommand } from './commands';
 import type { AccountEvent } from './events';
-import { authorize, mayManageAssignments, outsideVirtualAccountScope } from './permissions';
+import {
+  authorize,
+  forbidSupportSelfGrant,
+  mayManageAssignments,
+  outsideVirtualAccountScope,
+} from './permissions';
 import { holdsAccountAdmin, sameAssignmentSet, validateAssignments, type RoleAssignment } from './roles';
 import { groupIdsOf, lookup, type AccountState, type AccountUserState } from './state';
 
@@ -27,6 +32,7 @@ const isLastAdmin = (state: AccountState, user: AccountUserState) =>
 
 export function decideSetUserRoles(command: SetUserRolesCommand, state: AccountState): AccountEvent[] {
   const user = managedUser(command, state);
+  forbidSupportSelfGrant(command.metadata.actor, [user.userId]);
   const roles = validateAssignments(command.data.roles, state);
   if (!mayManageAssignments(state, command.metadata.actor, roles, command.metadata.externalRoles)) {
     throw outsideVirtualAccountScope();

@@ -272,6 +272,21 @@ export function mayManageAssignments(
   );
 }
 
+export const SUPPORT_SELF_GRANT_MESSAGE =
+  'Under a support case, support may not give access to itself: ask an administrator of the account';
+
+/**
+ * Support acting under a case never gives access to itself (contract "Who may do what"):
+ * otherwise it could make its access permanent and act later without a case. FORBIDDEN when
+ * `actor` acts as support and `beneficiaries` names it.
+ */
+export function forbidSupportSelfGrant(actor: Actor, beneficiaries: Iterable<string>): void {
+  if (!actsAsSupport(actor)) return;
+  for (const userId of beneficiaries) {
+    if (userId === actor.userId) throw forbidden(SUPPORT_SELF_GRANT_MESSAGE);
+  }
+}
+
 export const outsideVirtualAccountScope = (): DomainError =>
   forbidden(
     'A Virtual Account administrator may only manage Virtual Account roles on the Virtual Accounts they administer',

@@ -108,7 +108,8 @@ export const grant = (
 ): AccountCommand => ({
   type: 'GrantExternalGroupAccess',
   data: { lookupId: 'GRP7-K2QX', access, ...fields },
-  metadata: { at, actor: by },
+  // The application tells the decider which groups the actor is in (none here).
+  metadata: { at, actor: by, groupMemberships: [] },
 });
 
 export const revoke = (groupId = PARTNERS, by: Actor = alice, when = after(10_000)): AccountCommand => ({
