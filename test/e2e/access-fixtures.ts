@@ -1,3 +1,4 @@
+import { accessRequestTopics } from '../../projections/access-requests';
 import type { Client } from 'graphql-ws';
 import type { JsonValue } from '../../src/eventstore/port';
 import type { GraphQLResponse, TestApp } from '../support/app-harness';
@@ -217,9 +218,11 @@ export class LiveListeners {
   }
 }
 
-export const requestTopic = (id: string): string => `access-request:${id}`;
-export const requesterTopic = (userId: string): string => `my-access-requests:${userId}`;
-export const accountRequestsTopic = (accountId: string): string => `account-access-requests:${accountId}`;
+export const {
+  request: requestTopic,
+  requester: requesterTopic,
+  account: accountRequestsTopic,
+} = accessRequestTopics;
 
 export type GraphQLErrorView = { message: string; extensions?: Record<string, unknown> };
 
