@@ -4,6 +4,9 @@ import { promisify } from 'node:util';
 import { tempDir } from '../support/temp';
 
 const root = path.resolve(__dirname, '../..');
+
+// Each test starts Node processes that compile the app with ts-node: slow on a busy 2-core machine.
+jest.setTimeout(120_000);
 const run = promisify(execFile);
 
 /** The server's entry point, as `npm start` runs it (from source here, to skip the build). */
