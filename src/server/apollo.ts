@@ -44,7 +44,8 @@ export function createApollo<Ctx extends object>(options: ApolloOptions): Apollo
     ApolloServerPluginCacheControlDisabled(),
     metricsPlugin(options.metrics),
   ];
-  if (production) plugins.push(ApolloServerPluginLandingPageDisabled());
+  // Apollo's landing page loads Apollo Sandbox from a CDN; development serves GraphiQL instead (ide/).
+  plugins.push(ApolloServerPluginLandingPageDisabled());
   return new ApolloServer<Ctx>({
     schema: options.schema,
     formatError: options.formatError,

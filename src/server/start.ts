@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { createApollo } from './apollo';
 import { createErrorFormatter } from './errors';
 import { graphqlHttpHandler } from './graphql-http';
+import { ideAssetRoute, withIde } from './ide/routes';
 import { InFlight } from './inflight';
 import { createServerMetrics } from './metrics';
 import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
@@ -21,7 +22,7 @@ export interface ServerOptions<Ctx extends object> {
   /** Port 0 picks any free port. */
   host: string;
   port: number;
-  /** Introspection off, no "did you mean" suggestions, no landing page. */
+  /** Introspection off, no "did you mean" suggestions, no GraphiQL IDE. */
   production: boolean;
   logger: Logger;
   /** The app's metrics registry: HTTP and GraphQL metrics are added to it and it is served on GET /metrics. */
@@ -72,10 +73,11 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
     metrics,
     wsContext: (params, req) => options.wsContext(params, req),
   });
+  const graphql = graphqlHttpHandler<Ctx>({ apollo, metrics, httpContext: (req) => options.httpContext(req) });
   const server = createServer(
     createRequestHandler({
-      graphql: graphqlHttpHandler<Ctx>({ apollo, metrics, httpContext: (req) => options.httpContext(req) }),
-      routes: options.routes ?? [],
+      graphql: production ? graphql : withIde(graphql),
+      routes: [...(options.routes ?? []), ...(production ? [] : [ideAssetRoute])],
       readiness: () => options.readiness(),
       registry: options.registry,
       metrics,

@@ -35,9 +35,10 @@ describe('production mode', () => {
     expect(result.text).not.toContain('hello');
   });
 
-  it('has no landing page', async () => {
+  it('has no landing page and no IDE', async () => {
     const response = await fetch(t.server.url, { headers: { accept: 'text/html' } });
     expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect((await fetch(`${t.baseUrl}/ide/graphiql.js`)).status).toBe(404);
   });
 
   it('refuses introspection and gives no suggestions over WebSocket', async () => {
