@@ -126,6 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     registry,
     httpContext: (req) => contexts.forHttp(req, correlationIdOf(req)),
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
+    callerOf: (context) => context.user?.claims.sub ?? null,
     readiness: async () => {
       const caughtUp = await projector.caughtUp();
       return {

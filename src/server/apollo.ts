@@ -8,13 +8,16 @@ import type { Logger } from 'pino';
 import { httpStatusForCode, findDomainError, type ErrorFormatter } from './errors';
 import { MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
+import { requestLogPlugin } from './request-log/http';
+import type { CallerOf } from './request-log/operation';
 
-export interface ApolloOptions {
+export interface ApolloOptions<Ctx> {
   schema: GraphQLSchema;
   production: boolean;
   logger: Logger;
   formatError: ErrorFormatter;
   metrics: ServerMetrics;
+  callerOf: CallerOf<Ctx>;
 }
 
 function metricsPlugin(metrics: ServerMetrics): ApolloServerPlugin<BaseContext> {
@@ -37,12 +40,13 @@ function metricsPlugin(metrics: ServerMetrics): ApolloServerPlugin<BaseContext> 
   };
 }
 
-export function createApollo<Ctx extends object>(options: ApolloOptions): ApolloServer<Ctx> {
+export function createApollo<Ctx extends object>(options: ApolloOptions<Ctx>): ApolloServer<Ctx> {
   const { logger, production } = options;
   const plugins: ApolloServerPlugin<BaseContext>[] = [
     // The cache-control plugin wraps every field resolver; nothing here uses cache hints.
     ApolloServerPluginCacheControlDisabled(),
     metricsPlugin(options.metrics),
+    requestLogPlugin(options.callerOf),
   ];
   // Apollo's landing page loads Apollo Sandbox from a CDN; development serves GraphiQL instead (ide/).
   plugins.push(ApolloServerPluginLandingPageDisabled());

@@ -9,6 +9,7 @@ import { graphqlHttpHandler } from './graphql-http';
 import { ideAssetRoute, withIde } from './ide/routes';
 import { InFlight } from './inflight';
 import { createServerMetrics } from './metrics';
+import { logHttpRequests, recordingHttpOutcomes } from './request-log/http';
 import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
 import { createGraphQLWebSocket } from './ws';
 
@@ -38,6 +39,8 @@ export interface ServerOptions<Ctx extends object> {
     connectionParams: Readonly<Record<string, unknown>> | undefined,
     req: IncomingMessage,
   ): Promise<{ context: Ctx; expiresAt: number | null }>;
+  /** The caller's user ID in a context, for the request log; null when anonymous. */
+  callerOf?(context: Ctx): string | null;
   /** Extra GET routes; a handler writes the whole response, or throws a DomainError before writing. */
   routes?: ExtraRoute[];
   /** For GET /readyz: 200 when ready, else 503; the body is `{ ...details, ready }`. */
@@ -58,9 +61,10 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startServer<Ctx extends object>(options: ServerOptions<Ctx>): Promise<RunningServer> {
   const { logger, production, schema } = options;
-  const metrics = createServerMetrics(options.registry);
+  const metrics = recordingHttpOutcomes(createServerMetrics(options.registry));
+  const callerOf = (context: Ctx): string | null => options.callerOf?.(context) ?? null;
   const formatError = createErrorFormatter({ logger, production });
-  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics });
+  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics, callerOf });
   await apollo.start();
 
   const inFlight = new InFlight();
@@ -72,20 +76,24 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
     formatError,
     metrics,
     wsContext: (params, req) => options.wsContext(params, req),
+    callerOf,
   });
-  const graphql = graphqlHttpHandler<Ctx>({ apollo, metrics, httpContext: (req) => options.httpContext(req) });
-  const server = createServer(
-    createRequestHandler({
-      graphql: production ? graphql : withIde(graphql),
-      routes: [...(options.routes ?? []), ...(production ? [] : [ideAssetRoute])],
-      readiness: () => options.readiness(),
-      registry: options.registry,
-      metrics,
-      logger,
-      inFlight,
-      isClosing: () => closing !== null,
-    }),
-  );
+  const graphql = graphqlHttpHandler<Ctx>({
+    apollo,
+    metrics,
+    httpContext: (req) => options.httpContext(req),
+  });
+  const handleRequest = createRequestHandler({
+    graphql: production ? graphql : withIde(graphql),
+    routes: [...(options.routes ?? []), ...(production ? [] : [ideAssetRoute])],
+    readiness: () => options.readiness(),
+    registry: options.registry,
+    metrics,
+    logger,
+    inFlight,
+    isClosing: () => closing !== null,
+  });
+  const server = createServer(logHttpRequests(logger, handleRequest));
   // Idle keep-alive connections stay open longer than clients (and proxies) keep them, so a
   // client never sends a request on a connection the server is closing at that moment.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

@@ -23,6 +23,8 @@ import { correlationIdOf, runWithCorrelationId } from './correlation';
 import { findDomainError, type ErrorFormatter } from './errors';
 import { MAX_BODY_BYTES, MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
+import type { CallerOf } from './request-log/operation';
+import { WsOperationLog } from './request-log/ws';
 
 export type WsContextFactory<Ctx> = (
   connectionParams: Readonly<Record<string, unknown>> | undefined,
@@ -36,6 +38,7 @@ export interface GraphQLWebSocketOptions<Ctx> {
   formatError: ErrorFormatter;
   metrics: ServerMetrics;
   wsContext: WsContextFactory<Ctx>;
+  callerOf: CallerOf<Ctx>;
 }
 
 export interface GraphQLWebSocket {
@@ -52,6 +55,7 @@ interface Connection<Ctx> {
   expiryTimer?: NodeJS.Timeout;
   /** Operations executing, with the code of their first error: counted in the metrics when they end. */
   readonly running: Map<string, string | undefined>;
+  readonly log: WsOperationLog;
 }
 
 const KEEPALIVE_MS = 12_000;
@@ -89,6 +93,8 @@ export function createGraphQLWebSocket<Ctx extends object>(
 
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((error) => formatError(error.toJSON(), error));
+  const callerOf = (connection: Connection<Ctx>): string | null =>
+    connection.context ? options.callerOf(connection.context) : null;
   const recordError = (connection: Connection<Ctx>, id: string, outcome: string): void => {
     if (connection.running.has(id) && connection.running.get(id) === undefined)
       connection.running.set(id, outcome);
@@ -136,7 +142,8 @@ export function createGraphQLWebSocket<Ctx extends object>(
       }
     },
 
-    onSubscribe(ctx: Ctxt, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+    onSubscribe(ctx: Ctxt, id, payload): ExecutionArgs | readonly GraphQLError[] {
+      ctx.extra.log.started(id, payload.operationName);
       let document: DocumentNode;
       try {
         document = parse(payload.query, { maxTokens: MAX_TOKENS });
@@ -144,6 +151,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
         if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
         throw error;
       }
+      ctx.extra.log.resolved(id, document, payload.operationName);
       // The limit rules first and alone, so an oversized document never reaches the costlier rules.
       let errors = validate(schema, document, limitRules);
       if (errors.length === 0) errors = validate(schema, document, validationRules);
@@ -180,14 +188,19 @@ export function createGraphQLWebSocket<Ctx extends object>(
       const formatted = format(errors);
       // An operation refused before it ran (parse, validation) gets no onComplete: count it now.
       if (ctx.extra.running.has(id)) recordError(ctx.extra, id, outcomeOf(formatted));
-      else metrics.countOperation('ws', outcomeOf(formatted));
+      else {
+        metrics.countOperation('ws', outcomeOf(formatted));
+        ctx.extra.log.finished(id, outcomeOf(formatted), callerOf(ctx.extra));
+      }
       return formatted;
     },
 
     onComplete(ctx: Ctxt, id) {
       const running = ctx.extra.running;
       if (!running.has(id)) return;
-      metrics.countOperation('ws', running.get(id) ?? 'ok');
+      const outcome = running.get(id) ?? 'ok';
+      metrics.countOperation('ws', outcome);
+      ctx.extra.log.finished(id, outcome, callerOf(ctx.extra));
       running.delete(id);
     },
   });
@@ -200,11 +213,13 @@ export function createGraphQLWebSocket<Ctx extends object>(
   let closing = false;
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const correlationId = correlationIdOf(request);
     const connection: Connection<Ctx> = {
       socket,
       request,
-      correlationId: correlationIdOf(request),
+      correlationId,
       running: new Map(),
+      log: new WsOperationLog(logger, correlationId),
     };
     const closed = graphqlWs.opened(
       {

@@ -1,5 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../../src/app/app';
 import { loadConfig, type Config } from '../../src/app/config';
@@ -44,6 +44,8 @@ export interface TestAppOptions {
    * The folder is then the caller's: `stop()` leaves it in place.
    */
   dataDir?: string;
+  /** The app's logger (silent by default). */
+  logger?: Logger;
 }
 
 export async function startTestApp(
@@ -61,7 +63,7 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await startApp(config, { logger: pino({ level: 'silent' }) });
+  const app = await startApp(config, { logger: options.logger ?? pino({ level: 'silent' }) });
   const url = app.url;
   const wsUrl = url.replace(/^http/, 'ws');
   const clients: Client[] = [];
