@@ -28,6 +28,7 @@ import { startReactor } from './reactors/reactor';
 import { revokeGrantsOfDeletedGroups } from './reactors/revoke-grants-of-deleted-groups';
 import { RequestContextFactory } from './request-context';
 import { resolveUserEntries } from './resolve-user-entries';
+import { kurrentDbFailure } from './startup-failure';
 
 export interface RunningApp extends RunningServer {
   api: AppApi;
@@ -106,12 +107,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   } catch (error) {
     await projector.stop();
     await events.close();
-    throw error;
+    throw config.eventStore === 'kurrentdb'
+      ? kurrentDbFailure(config.kurrentConnectionString ?? '', error)
+      : error;
   }
 
   const contexts = new RequestContextFactory(
     api,
-    createTokenVerifier(config.auth, config.dataDir),
+    createTokenVerifier(config.auth, config.dataDir, logger),
     new ProfileRegistration(runner, clock),
   );
   const registry = new Registry();

@@ -4,6 +4,7 @@ import type { EventStore } from '../eventstore/port';
 import { openKurrentDbEventStore } from '../eventstore/kurrentdb';
 import { openSqliteEventStore } from '../eventstore/sqlite';
 import type { Config } from './config';
+import { sqliteOpenFailure } from './startup-failure';
 
 export const sqliteFile = (dataDir: string): string => path.join(dataDir, 'events.sqlite');
 
@@ -12,6 +13,11 @@ export function openEventStore(config: Config): EventStore {
   if (config.eventStore === 'kurrentdb') {
     return openKurrentDbEventStore({ connectionString: config.kurrentConnectionString ?? '' });
   }
-  mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteEventStore({ file: sqliteFile(config.dataDir) });
+  const file = sqliteFile(config.dataDir);
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    return openSqliteEventStore({ file });
+  } catch (error) {
+    throw sqliteOpenFailure(file, config.dataDir, error);
+  }
 }

@@ -12,6 +12,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

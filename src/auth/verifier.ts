@@ -1,8 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import type { Logger } from 'pino';
 import type { Config } from '../app/config';
 import { DomainError } from '../domain/errors';
 import type { Claims, TokenVerifier } from './claims';
+import { remoteKeyVerifier } from './remote-keys';
 import { loadOrCreateJwtSecret } from './secret';
 
 /** The platform roles a token may carry; anything else in `roles` is ignored. */
@@ -35,13 +37,13 @@ function parsePublicKey(pem: string): { key: KeyObject; algorithm: 'RS256' | 'ES
   throw new Error('AUTH_PUBLIC_KEY must be an RSA or P-256 EC public key (RS256 / ES256)');
 }
 
-function keyMode(auth: Config['auth'], dataDir: string): { algorithms: string[]; verifyJwt: VerifyJwt } {
+function keyMode(
+  auth: Config['auth'],
+  dataDir: string,
+  logger: Logger | undefined,
+): { algorithms: string[]; verifyJwt: VerifyJwt } {
   if (auth.jwksUrl !== null) {
-    const jwks = createRemoteJWKSet(new URL(auth.jwksUrl));
-    return {
-      algorithms: ['RS256', 'ES256'],
-      verifyJwt: async (token, options) => (await jwtVerify(token, jwks, options)).payload,
-    };
+    return { algorithms: ['RS256', 'ES256'], verifyJwt: remoteKeyVerifier(auth.jwksUrl, logger) };
   }
   if (auth.publicKey !== null) {
     const { key, algorithm } = parsePublicKey(auth.publicKey);
@@ -71,9 +73,6 @@ function reason(error: unknown): string {
   }
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
     return 'invalid token signature';
-  }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return 'token keys unavailable';
   }
   return 'invalid token';
 }
@@ -113,8 +112,8 @@ function toClaims(payload: JWTPayload): Claims {
  * Verifies bearer tokens: HS256 with AUTH_JWT_SECRET (or the secret kept in DATA_DIR) by default, or
  * RS256/ES256 with AUTH_JWKS_URL / AUTH_PUBLIC_KEY, in which case HS256 tokens are refused.
  */
-export function createTokenVerifier(auth: Config['auth'], dataDir: string): TokenVerifier {
-  const { algorithms, verifyJwt } = keyMode(auth, dataDir);
+export function createTokenVerifier(auth: Config['auth'], dataDir: string, logger?: Logger): TokenVerifier {
+  const { algorithms, verifyJwt } = keyMode(auth, dataDir, logger);
   const options: JWTVerifyOptions = {
     algorithms,
     requiredClaims: ['exp'],
@@ -128,6 +127,7 @@ export function createTokenVerifier(auth: Config['auth'], dataDir: string): Toke
       try {
         payload = await verifyJwt(token, options);
       } catch (error) {
+        if (error instanceof DomainError) throw error;
         throw unauthenticated(reason(error));
       }
       return toClaims(payload);
