@@ -70,6 +70,10 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     company: 'Acme Corp',
     active: false,
   },
+  // Registered, in no account: for trying "add users" (by user ID or email) and access requests.
+  { userId: 'grace', email: 'grace@acme.example', name: 'Grace Green', company: 'Acme Corp', active: true },
+  { userId: 'heidi', email: 'heidi@hooli.example', name: 'Heidi Hall', company: 'Hooli', active: true },
+  { userId: 'ivan', email: 'ivan@example.org', name: 'Ivan Ivanov', company: null, active: true },
 ];
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
@@ -351,7 +355,10 @@ export function guide(report: SeedReport, config: Config): string {
   lines.push('', 'People (sign in with a token from `npm run token`; its claims match the profile)');
   for (const person of DEMO_PEOPLE) {
     lines.push(`  ${person.userId}: ${person.name} <${person.email}>${person.active ? '' : ' (inactive)'}`);
-    for (const roles of rolesOf(person.userId, report)) lines.push(`    ${roles}`);
+    const roles = rolesOf(person.userId, report);
+    for (const line of roles) lines.push(`    ${line}`);
+    if (roles.length === 0 && person.active)
+      lines.push('    in no account yet: an administrator can add them');
     if (!person.active)
       lines.push('    an inactive profile: shown in its accounts, cannot be added anywhere');
     else if (!tokensFromIdp)

@@ -84,7 +84,7 @@ describe('npm run seed', () => {
     eventsAfterFirst = await eventCount(temp.dir);
     second = await seedCli(temp.dir);
     eventsAfterSecond = await eventCount(temp.dir);
-    app = await startTestApp({ DATA_DIR: temp.dir });
+    app = await startTestApp({}, { dataDir: temp.dir });
   }, 60_000);
 
   afterAll(async () => {
@@ -161,6 +161,55 @@ describe('npm run seed', () => {
       Globex: ['VIRTUAL_ACCOUNT_ADMIN'],
       Initech: ['SMART_ACCOUNT_USER'],
     });
+  });
+});
+
+describe('npm run seed: people outside every account', () => {
+  const temp = tempDir('seed-outsiders-');
+  let app: TestApp;
+
+  beforeAll(async () => {
+    await seedCli(temp.dir);
+    app = await startTestApp({}, { dataDir: temp.dir });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    temp.remove();
+  });
+
+  const outsiders = ['grace', 'heidi', 'ivan'];
+
+  it('are registered profiles that no account mentions', async () => {
+    const events = await app.allEvents();
+    for (const userId of outsiders) {
+      expect(events.some((e) => e.streamId === `profile-${userId}` && e.type === 'ProfileRegistered')).toBe(
+        true,
+      );
+      const elsewhere = events.filter(
+        (e) => !e.streamId.startsWith('profile-') && JSON.stringify(e.data).includes(`"${userId}"`),
+      );
+      expect(elsewhere).toEqual([]);
+    }
+  });
+
+  it('can be added to Acme by alice, by user ID or email, before they ever sign in', async () => {
+    const added = await app.gql<{
+      addUsers: { addedCount: number; results: Array<{ input: string; outcome: string }> };
+    }>(
+      await tokenFor('alice'),
+      `mutation Add($input: AddUsersInput!) { addUsers(input: $input) { addedCount results { input outcome } } }`,
+      {
+        input: {
+          accountId: demoAccountId('acme.example'),
+          users: ['grace', 'heidi@hooli.example', 'ivan'],
+          roles: [{ role: 'SMART_ACCOUNT_VIEWER' }],
+          notify: false,
+        },
+      },
+    );
+    expect(added.errors).toBeUndefined();
+    expect(added.data?.addUsers.results.map((r) => r.outcome)).toEqual(['ADDED', 'ADDED', 'ADDED']);
   });
 });
 
