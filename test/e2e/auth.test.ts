@@ -2,6 +2,7 @@ import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { startTestApp, codeOf, TEST_SECRET, type TestApp } from '../support/app-harness';
+import { waitUntil } from '../support/temp';
 
 const secret = new TextEncoder().encode(TEST_SECRET);
 const now = () => Math.floor(Date.now() / 1000);
@@ -76,13 +77,18 @@ describe('authentication over HTTP and WebSocket', () => {
   test('the socket closes when the token expires', async () => {
     // The verifier allows 5 s of clock skew, so a token 2 s past expiry still connects.
     const token = await signed({ ...base('shortlived'), exp: now() + 1, iss: 'idp', aud: 'saas' });
-    // A non-lazy client keeps the connection open with no operation running.
+    // A non-lazy client keeps the connection open with no operation running, and reports the
+    // close that ends it to onNonLazyError (console.error by default): this test expects that close.
+    let reported: unknown = null;
     const client = createClient({
       url: t.wsUrl,
       webSocketImpl: WebSocket,
       lazy: false,
       retryAttempts: 0,
       connectionParams: { authorization: `Bearer ${token}` },
+      onNonLazyError: (errorOrCloseEvent) => {
+        reported = errorOrCloseEvent;
+      },
     });
     const opened = new Promise<void>((resolve) => client.on('connected', () => resolve()));
     const closed = new Promise<number>((resolve) =>
@@ -90,6 +96,8 @@ describe('authentication over HTTP and WebSocket', () => {
     );
     await opened;
     expect(await closed).toBe(4401);
+    await waitUntil(() => reported !== null);
+    expect(reported).toMatchObject({ code: 4401, reason: 'Token expired' });
     await client.dispose();
   });
 });
