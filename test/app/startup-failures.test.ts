@@ -109,5 +109,6 @@ describe('start-up failures name what failed and why', () => {
     expect(error?.stderr.trimEnd().split('\n')).toEqual([
       `start-up failed: cannot open the event store ${file}/events.sqlite: DATA_DIR ${file} (or a folder above it) is a file, not a folder`,
     ]);
-  });
+    // A Node process compiling the app with ts-node: slow on a busy 2-core machine.
+  }, 120_000);
 });
