@@ -37,7 +37,7 @@ export interface ServerOptions<Ctx extends object> {
     connectionParams: Readonly<Record<string, unknown>> | undefined,
     req: IncomingMessage,
   ): Promise<{ context: Ctx; expiresAt: number | null }>;
-  /** Extra GET routes; a handler writes the whole response, or throws a DomainError before writing. */
+  /** Extra routes; a handler writes the whole response, or throws a DomainError before writing. */
   routes?: ExtraRoute[];
   /** For GET /readyz: 200 when ready, else 503; the body is `{ ...details, ready }`. */
   readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }>;
