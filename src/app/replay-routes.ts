@@ -85,7 +85,7 @@ export function replayRoutes(
         progress.finish();
         send(result);
       } catch (error) {
-        progress.finish();
+        progress.stop();
         logger.error({ err: error, task }, 'replay failed');
         send({ errors: [{ message: `${task} failed`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       } finally {

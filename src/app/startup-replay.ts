@@ -34,9 +34,10 @@ export async function startProjectorWithProgress(
   );
   try {
     await projector.start();
-    await projector.waitFor(head, timeoutMs);
+    if (await projector.waitFor(head, timeoutMs)) progress.finish();
+    else logger.warn({ timeoutMs }, 'the start-up replay did not finish in time; serving while it goes on');
   } finally {
     stopListening();
-    progress.finish();
+    progress.stop();
   }
 }

@@ -408,6 +408,7 @@ async function main(): Promise<number> {
     process.stdout.write(guide(report, config));
     return 0;
   } finally {
+    progress.stop();
     await store.close();
   }
 }

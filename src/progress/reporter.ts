@@ -73,12 +73,17 @@ export class ProgressReporter {
 
   /** Ends the reports with a final line (and nothing after it). */
   finish(): ProgressLine {
-    this.stopHeartbeat?.();
-    this.stopHeartbeat = null;
+    this.stop();
     if (this.fraction !== null) this.fraction = 1;
     const line = this.line(this.clock(), true);
     this.options.sink(line);
     return line;
+  }
+
+  /** Ends the reports without a final line (the work failed). */
+  stop(): void {
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = null;
   }
 
   private reportIfDue(): void {

@@ -86,6 +86,17 @@ describe('progress reporter', () => {
     expect(h.lines).toHaveLength(1);
   });
 
+  test('stop ends the reports without a final line (the work failed)', () => {
+    const h = harness();
+    h.reporter.advance(5);
+    h.reporter.stop();
+    h.tick(5000);
+    h.heartbeat();
+    h.reporter.advance(1);
+    expect(h.lines).toEqual([]);
+    expect(h.heartbeatStopped()).toBe(true);
+  });
+
   test('the text line a command-line tool prints', () => {
     const h = harness();
     h.reporter.advance(61_000, 0.5);
