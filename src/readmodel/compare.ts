@@ -1,5 +1,5 @@
 import type { JsonValue } from '../eventstore/port';
-import type { ReadModelEntry, ReadModelStore, ScoredMember } from './port';
+import type { ReadModelEntry, ReadModelReader, ReadModelStore, ScoredMember } from './port';
 
 export type EntryContent = JsonValue | ScoredMember[];
 
@@ -22,8 +22,8 @@ export interface Comparison {
 const contentOf = (entry: ReadModelEntry): EntryContent =>
   entry.kind === 'value' ? entry.value : entry.members;
 
-/** Documents compare by content, whatever the order of their fields. */
-function canonical(value: EntryContent): string {
+/** JSON with every object's fields in name order. */
+function canonical(value: JsonValue): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -31,38 +31,60 @@ function canonical(value: EntryContent): string {
   );
 }
 
+/** Documents are equal by content, whatever the order of their fields (the cheap test first). */
+const sameDocument = (a: JsonValue, b: JsonValue): boolean =>
+  JSON.stringify(a) === JSON.stringify(b) || canonical(a) === canonical(b);
+
+const sameMembers = (a: readonly ScoredMember[], b: readonly ScoredMember[]): boolean =>
+  a.length === b.length && a.every((entry, i) => entry.member === b[i].member && entry.score === b[i].score);
+
+/** `reader`'s content of the key, of the entry's kind; null when it has none (a set is never kept empty). */
+async function counterpart(reader: ReadModelReader, entry: ReadModelEntry): Promise<EntryContent | null> {
+  if (entry.kind === 'value') return (await reader.get(entry.key)) ?? null;
+  const members = await reader.sortedRange(entry.key, { limit: Number.MAX_SAFE_INTEGER });
+  return members.length === 0 ? null : members;
+}
+
+function same(entry: ReadModelEntry, other: EntryContent | null): boolean {
+  if (other === null) return false;
+  return entry.kind === 'value'
+    ? sameDocument(entry.value, other as JsonValue)
+    : sameMembers(entry.members, other as ScoredMember[]);
+}
+
 const byKey = (a: ReadModelDifference, b: ReadModelDifference): number =>
   a.key < b.key ? -1 : a.key > b.key ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 
 /**
- * Compares every key of two stores. `expected` is held in memory while `actual` is read once,
- * so `actual` may be a large remote store read by the port alone.
+ * Compares every key of two stores: each key of `actual` with the same key of `expected`, then
+ * the keys only `expected` has. Both are read through the port one key at a time, so neither is
+ * copied; only the names of the keys seen and the first `limit` differences are kept.
  */
 export async function compareReadModels(
   expected: ReadModelStore,
   actual: ReadModelStore,
   limit: number,
 ): Promise<Comparison> {
-  const wanted = new Map<string, { entry: ReadModelEntry; text: string }>();
-  for await (const entry of expected.entries())
-    wanted.set(`${entry.kind}:${entry.key}`, { entry, text: canonical(contentOf(entry)) });
-  const differences: ReadModelDifference[] = [];
-  let keysCompared = wanted.size;
+  const seen = new Set<string>();
+  // The first `limit` in key order are kept; the rest only counted.
+  let differences: ReadModelDifference[] = [];
+  let differenceCount = 0;
+  const found = (difference: ReadModelDifference): void => {
+    differenceCount += 1;
+    differences.push(difference);
+    if (differences.length >= 2 * limit + 1) differences = differences.sort(byKey).slice(0, limit);
+  };
   for await (const entry of actual.entries()) {
-    const id = `${entry.kind}:${entry.key}`;
-    const match = wanted.get(id);
-    wanted.delete(id);
-    if (match === undefined) keysCompared += 1;
-    if (match?.text === canonical(contentOf(entry))) continue;
-    differences.push({
-      key: entry.key,
-      kind: entry.kind,
-      expected: match ? contentOf(match.entry) : null,
-      actual: contentOf(entry),
-    });
+    seen.add(`${entry.kind}:${entry.key}`);
+    const wanted = await counterpart(expected, entry);
+    if (!same(entry, wanted))
+      found({ key: entry.key, kind: entry.kind, expected: wanted, actual: contentOf(entry) });
   }
-  for (const { entry } of wanted.values())
-    differences.push({ key: entry.key, kind: entry.kind, expected: contentOf(entry), actual: null });
-  differences.sort(byKey);
-  return { differenceCount: differences.length, differences: differences.slice(0, limit), keysCompared };
+  let keysCompared = seen.size;
+  for await (const entry of expected.entries()) {
+    if (seen.has(`${entry.kind}:${entry.key}`)) continue;
+    keysCompared += 1;
+    found({ key: entry.key, kind: entry.kind, expected: contentOf(entry), actual: null });
+  }
+  return { differenceCount, differences: differences.sort(byKey).slice(0, limit), keysCompared };
 }

@@ -104,7 +104,7 @@ describe('verifying and rebuilding read models against the log', () => {
     ]);
   });
 
-  test('the differences shown are bounded; their count is not', async () => {
+  test('the differences shown are the first 20 in key order; their count is all of them', async () => {
     const ops = Array.from({ length: 50 }, (_, i) => ({
       op: 'set' as const,
       key: `profile:user-${i}`,
@@ -113,7 +113,11 @@ describe('verifying and rebuilding read models against the log', () => {
     await live.commit('tampering', ops, { commit: 1n, prepare: 1n });
     const result = await verifyReadModels(events, live, projections);
     expect(result.differenceCount).toBe(50);
-    expect(result.differences).toHaveLength(20);
+    const firstKeys = ops
+      .map((op) => op.key)
+      .sort()
+      .slice(0, 20);
+    expect(result.differences.map((d) => d.key)).toEqual(firstKeys);
   });
 
   test('documents compare by content, not by the order of their fields', async () => {
