@@ -48,7 +48,7 @@ function defaultBaseUrl(config: Config): string {
 async function tokenFor(mode: Mode, config: Config, given: string | undefined): Promise<string> {
   const token =
     given ??
-    process.env.REPLAY_TOKEN ??
+    (process.env.REPLAY_TOKEN?.trim() || undefined) ??
     (await issueLocalToken(
       config,
       {
