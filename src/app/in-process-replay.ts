@@ -12,6 +12,7 @@ export const inProcessReplay = (
   live: MemoryReadModelStore,
   projector: Projector,
 ): ReplayOperations => ({
-  verify: (onProgress) => verifyReadModels(events, live, allProjections, onProgress),
+  verify: (onProgress) =>
+    verifyReadModels(events, live, allProjections, onProgress, (work) => projector.exclusive(work)),
   rebuild: (onProgress) => rebuildInProcess(events, live, allProjections, projector, onProgress),
 });

@@ -52,6 +52,10 @@ function same(entry: ReadModelEntry, other: EntryContent | null): boolean {
     : sameMembers(entry.members, other as ScoredMember[]);
 }
 
+/** Keys compared between two turns of the event loop, so a server comparing keeps answering. */
+const YIELD_EVERY = 1000;
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const byKey = (a: ReadModelDifference, b: ReadModelDifference): number =>
   a.key < b.key ? -1 : a.key > b.key ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 
@@ -76,12 +80,15 @@ export async function compareReadModels(
   };
   for await (const entry of actual.entries()) {
     seen.add(`${entry.kind}:${entry.key}`);
+    if (seen.size % YIELD_EVERY === 0) await turn();
     const wanted = await counterpart(expected, entry);
     if (!same(entry, wanted))
       found({ key: entry.key, kind: entry.kind, expected: wanted, actual: contentOf(entry) });
   }
   let keysCompared = seen.size;
+  let read = 0;
   for await (const entry of expected.entries()) {
+    if (++read % YIELD_EVERY === 0) await turn();
     if (seen.has(`${entry.kind}:${entry.key}`)) continue;
     keysCompared += 1;
     found({ key: entry.key, kind: entry.kind, expected: contentOf(entry), actual: null });

@@ -70,6 +70,37 @@ describe('verifying and rebuilding read models against the log', () => {
     expect(result.keysCompared).toBeGreaterThan(300);
   });
 
+  test('a live store that moves during every comparison is compared the last time with its projector held', async () => {
+    let held = false;
+    // Each comparison first appends an event and, unless the projector is held, lets it be projected.
+    const moving = new Proxy(live, {
+      get(target, property) {
+        if (property === 'entries') {
+          return async function* () {
+            await register(1);
+            const head = await events.headPosition();
+            if (!held && head !== null) expect(await projector.waitFor(head, 10_000)).toBe(true);
+            yield* target.entries();
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const result = await verifyReadModels(events, moving, projections, undefined, (work) =>
+      projector.exclusive(async () => {
+        held = true;
+        try {
+          return await work();
+        } finally {
+          held = false;
+        }
+      }),
+    );
+    expect(result).toMatchObject({ equal: true, attempts: 5 });
+    await expect(verifyReadModels(events, moving, projections)).rejects.toThrow('kept changing');
+  });
+
   test('every kind of drift is named: a changed document, a missing one, an extra one, a sorted set', async () => {
     const checkpoint = await live.getCheckpoint(directoryProjection.name);
     if (checkpoint === null) throw new Error('no checkpoint');
