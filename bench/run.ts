@@ -166,8 +166,48 @@ async function bench(config: Config): Promise<void> {
     restarted = await startApp(config, { logger: pino({ level: 'silent' }) });
   });
   if (restarted === undefined) throw new Error('the app did not restart');
-  await restarted.close();
   out(`   started and replayed in ${formatMs(restartMs)}`);
+  try {
+    await measureReplay(restarted);
+  } finally {
+    await restarted.close();
+  }
+}
+
+/** 6. What `npm run replay` asks of the server: one NDJSON answer, read to its end. */
+async function measureReplay(app: RunningApp): Promise<void> {
+  const base = app.url.replace(/\/graphql$/, '');
+  const call = async (method: 'GET' | 'POST', route: string, role: string): Promise<string> => {
+    const token = await issueToken(SECRET, { ...ADMIN, roles: [role] });
+    const response = await fetch(`${base}/admin/read-models/${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const lines = (await response.text()).trim().split('\n');
+    return lines[lines.length - 1];
+  };
+  out();
+  out('6. replay --verify (replay the log into scratch, compare every key) and --rebuild, over HTTP');
+  const peak = { rss: process.memoryUsage().rss };
+  const watch = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 50);
+  try {
+    const before = process.memoryUsage().rss;
+    let verdict = '';
+    const verifyMs = await timeMs(async () => {
+      verdict = await call('GET', 'verify', 'auditor');
+    });
+    const { verification } = JSON.parse(verdict) as {
+      verification: { equal: boolean; keysCompared: number };
+    };
+    out(
+      `   --verify: ${formatMs(verifyMs)}, equal: ${verification.equal}, ${thousands(verification.keysCompared)} keys; ` +
+        `RSS ${Math.round(before / 2 ** 20)} MiB before, peak ${Math.round(peak.rss / 2 ** 20)} MiB`,
+    );
+    const rebuildMs = await timeMs(() => call('POST', 'rebuild', 'support'));
+    out(`   --rebuild: ${formatMs(rebuildMs)}`);
+  } finally {
+    clearInterval(watch);
+  }
 }
 
 async function measure(

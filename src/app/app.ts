@@ -26,9 +26,12 @@ import { ProfileRegistration } from './profile-registration';
 import { LiveUpdates } from './live-updates';
 import { startReactor } from './reactors/reactor';
 import { revokeGrantsOfDeletedGroups } from './reactors/revoke-grants-of-deleted-groups';
+import { inProcessReplay } from './in-process-replay';
+import { replayRoutes } from './replay-routes';
 import { RequestContextFactory } from './request-context';
 import { resolveUserEntries } from './resolve-user-entries';
 import { kurrentDbFailure } from './startup-failure';
+import { startProjectorWithProgress } from './startup-replay';
 
 export interface RunningApp extends RunningServer {
   api: AppApi;
@@ -98,12 +101,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const clock = options.now ?? (() => new Date());
   const { events, readModels, projector, runner, live, api } = wire(config, logger, clock);
   try {
-    await projector.start();
-    const head = await events.headPosition();
-    if (head !== null) {
-      logger.info('replaying the event log into the read models');
-      await projector.waitFor(head, 10 * 60_000);
-    }
+    await startProjectorWithProgress(events, projector, logger, 10 * 60_000);
   } catch (error) {
     await projector.stop();
     await events.close();
@@ -112,11 +110,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       : error;
   }
 
-  const contexts = new RequestContextFactory(
-    api,
-    createTokenVerifier(config.auth, config.dataDir, logger),
-    new ProfileRegistration(runner, clock),
-  );
+  const verifier = createTokenVerifier(config.auth, config.dataDir, logger);
+  const contexts = new RequestContextFactory(api, verifier, new ProfileRegistration(runner, clock));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -130,6 +125,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     httpContext: (req) => contexts.forHttp(req, correlationIdOf(req)),
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
     callerOf: (context) => context.user?.claims.sub ?? null,
+    routes: replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
     readiness: async () => {
       const caughtUp = await projector.caughtUp();
       return {

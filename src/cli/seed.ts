@@ -24,6 +24,8 @@ import {
 } from '../domain/decider';
 import { profileDecider, profileStreamId } from '../domain/profile/decider';
 import type { EventStore } from '../eventstore/port';
+import { ProgressReporter } from '../progress/reporter';
+import { stderrProgressSink } from '../progress/sinks';
 
 /**
  * `npm run seed`: writes a small demo world (profiles, Smart Accounts, Virtual Accounts, users
@@ -227,11 +229,27 @@ export interface SeedReport {
   profiles: Array<{ person: DemoPerson; outcome: 'created' | 'existing' }>;
 }
 
+/** Events appended since the last call, and how much (0..1) of the seeding is done. */
+export type SeedProgress = (events: number, fraction: number) => void;
+
 /** Writes the demo world into `store`; appends nothing for what is there already. */
-export async function seed(store: EventStore, now: () => Date = () => new Date()): Promise<SeedReport> {
+export async function seed(
+  store: EventStore,
+  now: () => Date = () => new Date(),
+  onProgress?: SeedProgress,
+): Promise<SeedReport> {
   const commands = new CommandHandler(store);
   const correlationId = `seed-${randomUUID()}`;
   let eventsAppended = 0;
+  const inactive = DEMO_PEOPLE.filter((p) => !p.active);
+  const steps = DEMO_PEOPLE.length + DEMO_ACCOUNTS.length + inactive.length;
+  let stepsDone = 0;
+  let eventsReported = 0;
+  const stepDone = (): void => {
+    stepsDone += 1;
+    onProgress?.(eventsAppended - eventsReported, stepsDone / steps);
+    eventsReported = eventsAppended;
+  };
   const metadata = (actor: Actor): CommandMetadata => ({ actor, at: now().toISOString(), correlationId });
   const run = async <C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
@@ -249,6 +267,7 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
     const streamId = profileStreamId(person.userId);
     if ((await commands.state(profileDecider, streamId)).state.registered) {
       profiles.push({ person, outcome: 'existing' });
+      stepDone();
       continue;
     }
     const claims = { email: person.email, name: person.name, company: person.company };
@@ -258,6 +277,7 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
       metadata: metadata(actorOf(person.userId)),
     });
     profiles.push({ person, outcome: 'created' });
+    stepDone();
   }
 
   // 2. Accounts, reserving the domain identifier first as createSmartAccount does.
@@ -269,6 +289,7 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
     const { state: reservation } = await commands.state(domainReservationDecider, reservationStream);
     if (reservation.reservedBy !== null && reservation.reservedBy !== id) {
       accounts.push({ account, id: reservation.reservedBy, outcome: 'taken' });
+      stepDone();
       continue;
     }
     const creator = metadata(actorOf(account.createdBy));
@@ -284,15 +305,17 @@ export async function seed(store: EventStore, now: () => Date = () => new Date()
     });
     const created = await run(seedAccountDecider, accountStreamId(id), seedCommand);
     accounts.push({ account, id, outcome: created.events.length > 0 ? 'created' : 'existing' });
+    stepDone();
   }
 
   // 3. Deactivations last: the app adds only active profiles to accounts.
-  for (const person of DEMO_PEOPLE.filter((p) => !p.active)) {
+  for (const person of inactive) {
     await run(profileDecider, profileStreamId(person.userId), {
       type: 'SetProfileActive',
       data: { userId: person.userId, active: false },
       metadata: metadata(SYSTEM_ACTOR),
     });
+    stepDone();
   }
 
   return { eventsAppended, accounts, profiles };
@@ -385,11 +408,14 @@ export function guide(report: SeedReport, config: Config): string {
 async function main(): Promise<number> {
   const config = loadConfig();
   const store = openEventStore(config);
+  const progress = new ProgressReporter({ task: 'seed', sink: stderrProgressSink() });
   try {
-    const report = await seed(store);
+    const report = await seed(store, undefined, (events, fraction) => progress.advance(events, fraction));
+    progress.finish();
     process.stdout.write(guide(report, config));
     return 0;
   } finally {
+    progress.stop();
     await store.close();
   }
 }

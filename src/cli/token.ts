@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config';
-import { issueToken } from '../auth/issue';
-import { loadOrCreateJwtSecret } from '../auth/secret';
 import { PLATFORM_ROLES } from '../auth/verifier';
+import { IDP_TOKENS_ONLY, issueLocalToken } from './local-token';
 
 const USAGE =
   'usage: npm run token -- <userId> [--email E] [--name N] [--company C] [--roles support,auditor] [--ttl SECONDS]';
@@ -63,19 +62,11 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
-  if (config.auth.jwksUrl !== null || config.auth.publicKey !== null) {
-    process.stderr.write(
-      'The server verifies tokens with AUTH_JWKS_URL / AUTH_PUBLIC_KEY: tokens must come from the identity provider.\n',
-    );
+  const token = await issueLocalToken(loadConfig(), request.claims, request.ttl);
+  if (token === null) {
+    process.stderr.write(`${IDP_TOKENS_ONLY}\n`);
     return 2;
   }
-  // The same secret the server uses; created here if the server has not started yet.
-  const secret = config.auth.jwtSecret ?? loadOrCreateJwtSecret(config.dataDir);
-  const token = await issueToken(secret, request.claims, request.ttl, {
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-  });
   process.stdout.write(`${token}\n`);
   return 0;
 }

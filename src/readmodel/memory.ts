@@ -1,5 +1,5 @@
 import type { JsonValue, Position } from '../eventstore/port';
-import type { ReadModelStore, ScoredMember, WriteOp } from './port';
+import type { ReadModelEntry, ReadModelStore, ScoredMember, WriteOp } from './port';
 
 /** A member's change within one commit: its new score, or null when it is removed. */
 type MemberChange = number | null;
@@ -125,6 +125,11 @@ class SortedSet {
   }
 }
 
+function replaceMap<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
+  target.clear();
+  for (const [key, value] of source) target.set(key, value);
+}
+
 /** One commit's writes to the sorted set of one key. */
 interface SetWrites {
   /** A `set` or `del` of the key came first: the set as it was is gone. */
@@ -218,6 +223,20 @@ export class MemoryReadModelStore implements ReadModelStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Takes over everything `other` holds (which must not be used afterwards), in one step. */
+  adopt(other: MemoryReadModelStore): void {
+    replaceMap(this.values, other.values);
+    replaceMap(this.sets, other.sets);
+    replaceMap(this.checkpoints, other.checkpoints);
+  }
+
+  async *entries(): AsyncIterable<ReadModelEntry> {
+    for (const [key, text] of [...this.values])
+      yield { key, kind: 'value', value: JSON.parse(text) as JsonValue };
+    for (const [key, set] of [...this.sets])
+      yield { key, kind: 'sortedSet', members: set.afterScore(undefined, set.size) };
+  }
 
   /** Everything stored, in key order: lets tests compare two stores. */
   dump(): Array<[string, JsonValue | ScoredMember[]]> {

@@ -26,11 +26,18 @@ export type WriteOp =
   | { op: 'sortedAdd'; key: string; member: string; score: number }
   | { op: 'sortedRemove'; key: string; member: string };
 
+/** One key's content: a JSON document or a sorted set (members in ascending score order). */
+export type ReadModelEntry =
+  | { key: string; kind: 'value'; value: JsonValue }
+  | { key: string; kind: 'sortedSet'; members: ScoredMember[] };
+
 export interface ReadModelStore extends ReadModelReader {
   getCheckpoint(projection: string): Promise<Position | null>;
   /** Applies the writes and moves the checkpoint, all or nothing. */
   commit(projection: string, ops: readonly WriteOp[], checkpoint: Position): Promise<void>;
   /** Deletes every key starting with one of the prefixes, and the projection's checkpoint. */
   reset(projection: string, keyPrefixes: readonly string[]): Promise<void>;
+  /** Every key with its content, in no particular order: lets `replay --verify` compare two stores. */
+  entries(): AsyncIterable<ReadModelEntry>;
   close(): Promise<void>;
 }

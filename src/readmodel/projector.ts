@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventStore, EventSubscription, Position, StoredEvent } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
-import { BatchTx } from './batch';
 import type { ReadModelStore } from './port';
+import { projectBatch } from './project-batch';
 import type { Notification, Projection } from './projection';
 
 export type CommittedListener = (
@@ -40,6 +40,10 @@ export class Projector {
   private readonly waiters = new Set<Waiter>();
   private readonly listeners = new Set<CommittedListener>();
   private stopped = false;
+  /** Set while `exclusive` runs: batches wait for it. */
+  private paused: Promise<void> | null = null;
+  private batchesInFlight = 0;
+  private onIdle: (() => void) | null = null;
 
   constructor(
     private readonly events: EventStore,
@@ -98,6 +102,23 @@ export class Projector {
     });
   }
 
+  /**
+   * Runs `work` while no batch is being projected (the one in flight finishes first, the next
+   * waits), e.g. to swap in a rebuilt read model at exactly the live checkpoint.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.paused) await this.paused;
+    let release = (): void => undefined;
+    this.paused = new Promise<void>((resolve) => (release = resolve));
+    try {
+      if (this.batchesInFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+      return await work();
+    } finally {
+      this.paused = null;
+      release();
+    }
+  }
+
   /** Called after each committed batch, in order; used to publish to subscriptions. */
   onCommitted(listener: CommittedListener): () => void {
     this.listeners.add(listener);
@@ -137,8 +158,21 @@ export class Projector {
 
   private async handleBatch(run: Running, batch: readonly StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    const tx = new BatchTx(this.store);
-    for (const event of batch) await run.projection.apply(event, tx);
+    while (this.paused) await this.paused;
+    this.batchesInFlight += 1;
+    try {
+      await this.projectAndCommit(run, batch);
+    } finally {
+      this.batchesInFlight -= 1;
+      if (this.batchesInFlight === 0 && this.onIdle) {
+        this.onIdle();
+        this.onIdle = null;
+      }
+    }
+  }
+
+  private async projectAndCommit(run: Running, batch: readonly StoredEvent[]): Promise<void> {
+    const tx = await projectBatch(run.projection, this.store, batch);
     const checkpoint = batch[batch.length - 1].position;
     this.options.beforeCommit?.(run.projection.name, batch);
     await this.store.commit(run.projection.name, tx.ops, checkpoint);

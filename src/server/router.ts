@@ -10,7 +10,7 @@ import { methodLabel, type ServerMetrics } from './metrics';
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface ExtraRoute {
-  method: 'GET';
+  method: 'GET' | 'POST';
   pattern: RegExp;
   /** The `route` label of the HTTP metrics; defaults to the pattern's source. */
   name?: string;

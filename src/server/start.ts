@@ -41,7 +41,7 @@ export interface ServerOptions<Ctx extends object> {
   ): Promise<{ context: Ctx; expiresAt: number | null }>;
   /** The caller's user ID in a context, for the request log; null when anonymous. */
   callerOf?(context: Ctx): string | null;
-  /** Extra GET routes; a handler writes the whole response, or throws a DomainError before writing. */
+  /** Extra routes; a handler writes the whole response, or throws a DomainError before writing. */
   routes?: ExtraRoute[];
   /** For GET /readyz: 200 when ready, else 503; the body is `{ ...details, ready }`. */
   readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }>;

@@ -22,7 +22,11 @@ async function seedCli(dataDir: string): Promise<string> {
     ['-r', 'ts-node/register/transpile-only', 'src/cli/seed.ts'],
     { cwd: root, env: { ...env, DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' } },
   );
-  expect(stderr).toBe('');
+  // Nothing on stderr but progress, ending with the count of events appended.
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines.every((line) => line.startsWith('seed: '))).toBe(true);
+  const appended = /(\d+) events appended/.exec(stdout)?.[1] ?? '0';
+  expect(lines[lines.length - 1]).toMatch(new RegExp(`^seed: done, ${appended} events in `));
   return stdout;
 }
 

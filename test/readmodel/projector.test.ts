@@ -142,6 +142,23 @@ describe('projection runtime', () => {
     expect(store.dump()).toEqual(before);
   });
 
+  test('no batch is committed while exclusive work runs; the projector goes on after it', async () => {
+    const store = new MemoryReadModelStore();
+    const projector = new Projector(events, store, [profilesProjection], logger, { maxBatch: 5 });
+    await projector.start();
+    await catchUp(projector, events);
+    const before = await store.getCheckpoint(profilesProjection.name);
+    const seenDuringWork = await projector.exclusive(async () => {
+      await events.append(`profile-user-${TOTAL}`, profileEvents(TOTAL), 'no_stream');
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 5));
+      return store.getCheckpoint(profilesProjection.name);
+    });
+    expect(seenDuringWork).toEqual(before);
+    await catchUp(projector, events);
+    await projector.stop();
+    expect(await store.get(`profile:user-${TOTAL}`)).toMatchObject({ userId: `user-${TOTAL}` });
+  });
+
   test('waitFor answers false when the position is not reached within the bound', async () => {
     const projector = new Projector(events, new MemoryReadModelStore(), [profilesProjection], logger);
     expect(await projector.waitFor({ commit: 10n ** 12n, prepare: 10n ** 12n }, 50)).toBe(false);
