@@ -32,15 +32,19 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03']);
 
 /** True for failures a new connection may cure; false for errors of the statement itself. */
+// Not `instanceof Error`: socket errors come from Node's own realm, which is not the test runner's.
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || SERVER_GONE_STATES.has(code) || code.startsWith('08')) return true;
   }
   // node-postgres' own errors for a connection lost mid-query or not established in time.
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
-    error.message,
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+      message,
+    )
   );
 }
 
@@ -76,16 +80,21 @@ export async function withReconnect<T>(
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let failure: Error | undefined;
+  // A checked-out connection that breaks between two statements reports it here; the next
+  // statement then fails, and that failure is the one handled.
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    if (isConnectionError(error)) failure = error as Error;
+    if (isConnectionError(error)) failure = error instanceof Error ? error : new Error(String(error));
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    client.off('error', ignore);
     client.release(failure);
   }
 }
