@@ -16,7 +16,9 @@ export function postgresTestsRun(): boolean {
   return probe.status === 0;
 }
 
-export const describePostgres: jest.Describe = postgresTestsRun() ? describe : describe.skip;
+/** `describe`, or `describe.skip` when the PostgreSQL tests do not run here. */
+export const describePostgres = (name: string, body: () => void): void =>
+  (postgresTestsRun() ? describe : describe.skip)(name, body);
 
 async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
