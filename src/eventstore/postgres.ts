@@ -270,19 +270,18 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     await client.query(STREAM_LOCK_SQL, [streamId]);
-    const actual = await this.lastRevision(client, streamId);
+    // One statement (after the lock, so it sees the appends that held it): the stream's last
+    // revision, and where the first event ID is stored if it is (then the append may be a retry).
+    const state = await client.query<{ actual: number | null; original: number | null }>(
+      `SELECT (SELECT max(revision) FROM events WHERE stream_id = $1) AS actual,
+              (SELECT revision FROM events WHERE event_id = $2) AS original`,
+      [streamId, events[0]?.eventId ?? null],
+    );
+    const { actual, original } = state.rows[0];
 
-    const original =
-      events.length === 0
-        ? undefined
-        : (
-            await client.query<{ revision: number }>('SELECT revision FROM events WHERE event_id = $1', [
-              events[0].eventId,
-            ])
-          ).rows[0];
-    if (original !== undefined) {
+    if (original !== null) {
       const stored = await this.queryStream(client, streamId, {
-        fromRevision: retryStartRevision(expected, original.revision),
+        fromRevision: retryStartRevision(expected, original),
         maxCount: events.length,
       });
       const result = originalResult(events, stored);
