@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { WrongExpectedVersionError } from '../../src/eventstore/port';
 import { openPostgresEventStore, type PostgresEventStore } from '../../src/eventstore/postgres';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../support/postgres';
 import { Collector, newEvent, newStreamId, waitFor } from './contract';
@@ -140,5 +141,35 @@ describePostgres('PostgreSQL event store: the tail', () => {
     for (const [w, streamId] of streamIds.entries()) {
       expect(collector.ours.filter((e) => e.streamId === streamId).map((e) => e.eventId)).toEqual(written[w]);
     }
+  });
+
+  test('two store instances racing on one stream: the tail delivers it in revision order', async () => {
+    const reader = open(600_000);
+    const writers = [open(600_000), open(600_000), open(600_000)];
+    const streamId = newStreamId();
+    const collector = new Collector(new Set([streamId]));
+    reader.subscribeToAll({ after: (await reader.headPosition()) ?? undefined }, collector.handler);
+
+    let conflicts = 0;
+    await Promise.all(
+      writers.map(async (writer, w) => {
+        for (let i = 0; i < 20; i++) {
+          for (;;) {
+            const [last] = await writer.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+            try {
+              await writer.append(streamId, [newEvent({ data: { w, i } })], last?.revision ?? 'no_stream');
+              break;
+            } catch (error) {
+              if (!(error instanceof WrongExpectedVersionError)) throw error;
+              conflicts += 1;
+            }
+          }
+        }
+      }),
+    );
+
+    await waitFor(() => collector.ours.length >= 60, '60 events');
+    expect(collector.ours.map((e) => e.revision)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(conflicts).toBeGreaterThan(0); // they did race
   });
 });
