@@ -120,7 +120,7 @@ const INSERT_SQL = `INSERT INTO events (event_id, stream_id, revision, type, occ
   RETURNING global_position::text AS position_text, transaction_id::text AS xid_text, revision`;
 
 const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Error && (error as { code?: unknown }).code === '23505';
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 
 export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
