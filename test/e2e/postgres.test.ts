@@ -15,6 +15,7 @@ import {
   type RequestView,
 } from './access-fixtures';
 import {
+  CREATE_ACCOUNT,
   SET_USER_ROLES,
   USER,
   accountRole,
@@ -160,6 +161,27 @@ describePostgres('the API on PostgreSQL (EVENT_STORE=postgres)', () => {
       );
     } finally {
       await c.stop();
+    }
+  });
+
+  test('the database gone: a request answers INTERNAL_SERVER_ERROR, naming nothing of PostgreSQL', async () => {
+    const doomed = await createTestDatabase();
+    const c = await startTestApp({ EVENT_STORE: 'postgres', POSTGRES_URL: doomed.url });
+    try {
+      const token = await c.signIn('judy');
+      await doomed.drop();
+      const response = await c.gql(token, CREATE_ACCOUNT, {
+        input: { name: 'Nowhere', domainIdentifier: 'pg-gone.example' },
+      });
+      expect(response.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }) as unknown,
+        }),
+      ]);
+      expect(JSON.stringify(response)).not.toMatch(/saas_test|database|postgres|stack/i);
+    } finally {
+      await c.stop();
+      await doomed.drop();
     }
   });
 });
