@@ -20,6 +20,8 @@ export interface TailingSubscriptionParams {
 }
 
 const FIRST_PENDING_DELAY_MS = 5;
+/** Events wait to be delivered: look again at least this often, however long the poll. */
+const MAX_PENDING_DELAY_MS = 1_000;
 
 /** A live tail of the global log: reads, hands a batch over, and sleeps until woken or the poll. */
 export class TailingSubscription implements EventSubscription {
@@ -63,7 +65,7 @@ export class TailingSubscription implements EventSubscription {
         if (page.events.length === 0) {
           if (page.pending) {
             await this.sleep(pendingDelay);
-            pendingDelay = Math.min(pendingDelay * 2, pollIntervalMs);
+            pendingDelay = Math.min(pendingDelay * 2, pollIntervalMs, MAX_PENDING_DELAY_MS);
           } else {
             await this.sleep(pollIntervalMs);
           }
