@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 /** How long and how often an operation is retried while PostgreSQL cannot be reached. */
 export interface ReconnectPolicy {
@@ -76,14 +76,23 @@ export async function withReconnect<T>(
   }
 }
 
+/**
+ * A pool whose broken connections never crash the process: a connection the server ends reports
+ * it as an 'error' event, possibly while no query runs on it (even in the moment between its
+ * checkout and the first query). The failure that matters reaches the next query on it instead,
+ * and the pool drops the connection.
+ */
+export function createPool(config: PoolConfig): Pool {
+  const pool = new Pool(config);
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
 /** Runs `work` in one transaction on one pooled connection; a failed connection is not reused. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let failure: Error | undefined;
-  // A checked-out connection that breaks between two statements reports it here; the next
-  // statement then fails, and that failure is the one handled.
-  const ignore = (): void => undefined;
-  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -94,7 +103,6 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.off('error', ignore);
     client.release(failure);
   }
 }

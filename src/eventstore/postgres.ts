@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
   assertDistinctEventIds,
   expectationMet,
@@ -24,6 +24,7 @@ import type {
 } from './port';
 import { WrongExpectedVersionError } from './port';
 import {
+  createPool,
   DEFAULT_RECONNECT_POLICY,
   inTransaction,
   withReconnect,
@@ -100,9 +101,10 @@ const TAIL_SQL = `SELECT ${COLUMNS} FROM events
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY transaction_id, global_position LIMIT $3`;
 
+// Asked when the tail read found nothing: any committed event after the position is either still
+// above the horizon or has just passed it (this statement's snapshot is newer), so look again soon.
 const PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM events
-  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-    AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending`;
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS pending`;
 
 const ALL_SQL = `SELECT ${COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
@@ -134,13 +136,11 @@ export class PostgresEventStore implements EventStore {
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.reconnect = options.reconnect ?? DEFAULT_RECONNECT_POLICY;
-    this.pool = new Pool({
+    this.pool = createPool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
-    // An idle connection that breaks is dropped by the pool; the next query opens a new one.
-    this.pool.on('error', () => undefined);
   }
 
   async append(
