@@ -12,6 +12,7 @@ import { accountDecider, accountStreamId, type Role } from '../src/domain/accoun
 import type { Actor } from '../src/domain/decider';
 import type { EventStore } from '../src/eventstore/port';
 import { GraphQLClient } from './client';
+import { benchEventStores } from './event-stores';
 import { measureFanOut } from './fanout';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
@@ -447,6 +448,10 @@ async function main(): Promise<void> {
       'DATA_DIR, read models in memory; times are wall-clock per HTTP call, client included',
   );
   out();
+  if (process.argv.includes('event-stores')) {
+    await benchEventStores(out); // `npm run bench -- event-stores`: this section alone
+    return;
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
   const started = Date.now();
@@ -455,6 +460,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  out();
+  await benchEventStores(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

@@ -4,8 +4,9 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  eventStore: 'sqlite' | 'kurrentdb';
+  eventStore: 'sqlite' | 'kurrentdb' | 'postgres';
   kurrentConnectionString: string | null;
+  postgresUrl: string | null;
   redisUrl: string | null;
   auth: {
     jwtSecret: string | null;
@@ -41,12 +42,19 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 /** Reads the contract's configuration variables ("Running it"); throws on a bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const eventStore = text(env, 'EVENT_STORE') ?? 'sqlite';
-  if (eventStore !== 'sqlite' && eventStore !== 'kurrentdb') {
-    throw new Error(`EVENT_STORE must be "sqlite" or "kurrentdb", got "${eventStore}"`);
+  if (eventStore !== 'sqlite' && eventStore !== 'kurrentdb' && eventStore !== 'postgres') {
+    throw new Error(`EVENT_STORE must be "sqlite", "postgres" or "kurrentdb", got "${eventStore}"`);
   }
   const kurrentConnectionString = text(env, 'KURRENTDB_CONNECTION_STRING');
   if (eventStore === 'kurrentdb' && kurrentConnectionString === null) {
     throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING');
+  }
+  const postgresUrl = text(env, 'POSTGRES_URL');
+  if (eventStore === 'postgres' && postgresUrl === null) {
+    throw new Error('EVENT_STORE=postgres needs POSTGRES_URL');
+  }
+  if (postgresUrl !== null && !/^postgres(ql)?:\/\/[^/]/.test(postgresUrl)) {
+    throw new Error('POSTGRES_URL must look like postgres://user@host:5432/database');
   }
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
@@ -54,6 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? './data'),
     eventStore,
     kurrentConnectionString,
+    postgresUrl,
     redisUrl: text(env, 'REDIS_URL'),
     auth: {
       jwtSecret: text(env, 'AUTH_JWT_SECRET'),

@@ -355,7 +355,12 @@ const OUTCOME_TEXT: Record<AccountOutcome, string> = {
 };
 
 export function guide(report: SeedReport, config: Config): string {
-  const where = config.eventStore === 'sqlite' ? sqliteFile(config.dataDir) : 'KurrentDB';
+  const where =
+    config.eventStore === 'sqlite'
+      ? sqliteFile(config.dataDir)
+      : config.eventStore === 'postgres'
+        ? 'PostgreSQL'
+        : 'KurrentDB';
   const lines: string[] = [
     report.eventsAppended > 0
       ? `Seeded the demo world into ${where}: ${report.eventsAppended} events appended.`

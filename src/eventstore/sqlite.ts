@@ -15,7 +15,15 @@ import type {
   SubscribeOptions,
 } from './port';
 import { WrongExpectedVersionError } from './port';
+import {
+  assertDistinctEventIds,
+  expectationMet,
+  originalResult,
+  retryStartRevision,
+  storedMetadata,
+} from './append-rules';
 import { sqlitePosition } from './position';
+import { TailingSubscription } from './tailing-subscription';
 
 export interface SqliteEventStoreOptions {
   file: string;
@@ -68,14 +76,6 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   metadata: JSON.parse(row.metadata) as EventMetadata,
 });
 
-const metadataJson = (m: EventMetadata): string =>
-  JSON.stringify({
-    actorId: m.actorId ?? null,
-    correlationId: m.correlationId ?? null,
-    causationId: m.causationId ?? null,
-    supportCaseId: m.supportCaseId ?? null,
-  });
-
 // By code, not `instanceof`: the native addon keeps the error class of the first copy of
 // better-sqlite3 loaded in the process (Jest loads one per test file, each in its own realm).
 const isUniqueViolation = (error: unknown): boolean => {
@@ -83,23 +83,10 @@ const isUniqueViolation = (error: unknown): boolean => {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 };
 
-const expectationMet = (expected: ExpectedRevision, actual: number | null): boolean => {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === null;
-    case 'stream_exists':
-      return actual !== null;
-    default:
-      return actual === expected;
-  }
-};
-
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
-  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly subscriptions = new Set<TailingSubscription>();
 
   private readonly lastRevisionStmt;
   private readonly eventByIdStmt;
@@ -150,9 +137,7 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
-    if (new Set(events.map((e) => e.eventId)).size !== events.length) {
-      throw new Error(`Stream ${streamId}: duplicate event IDs in one append`);
-    }
+    assertDistinctEventIds(streamId, events);
     let outcome: { result: AppendResult; wrote: boolean };
     try {
       outcome = this.appendTx.immediate(streamId, events, expected);
@@ -185,11 +170,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
-    const subscription = new SqliteSubscription({
-      after: options.after?.commit ?? 0n,
+    const subscription = new TailingSubscription({
+      after: options.after ?? null,
       maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
       pollIntervalMs: this.pollIntervalMs,
-      read: (after, maxCount) => this.readAllSync(after, maxCount),
+      read: async (after, maxCount) => ({ events: this.readAllSync(after?.commit ?? 0n, maxCount) }),
       handler,
       onStop: (s) => this.subscriptions.delete(s),
     });
@@ -260,98 +245,25 @@ export class SqliteEventStore implements EventStore {
         type: event.type,
         occurred_at: event.occurredAt,
         data: JSON.stringify(event.data),
-        metadata: metadataJson(event.metadata),
+        metadata: JSON.stringify(storedMetadata(event.metadata)),
       }).lastInsertRowid;
     }
     return { result: { nextExpectedRevision: revision, position: sqlitePosition(position) }, wrote: true };
   }
 
-  /**
-   * The first event's ID is already stored. The append is a retry (and gets the original result)
-   * only if all the given IDs are stored consecutively in this stream where `expected` puts them;
-   * otherwise null.
-   */
+  /** The original result if the append is a retry of one already stored (see retryStartRevision); else null. */
   private originalResult(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
     first: EventRow,
   ): AppendResult | null {
-    const start = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : first.revision;
-    const stored = this.streamForwardStmt.all(streamId, start, events.length);
-    if (stored.length !== events.length || stored.some((row, i) => row.event_id !== events[i].eventId)) {
-      return null;
-    }
-    const last = stored[stored.length - 1];
-    return { nextExpectedRevision: last.revision, position: sqlitePosition(last.position) };
-  }
-}
-
-interface SubscriptionParams {
-  after: bigint;
-  maxBatch: number;
-  pollIntervalMs: number;
-  read(after: bigint, maxCount: number): StoredEvent[];
-  handler: BatchHandler;
-  onStop(subscription: SqliteSubscription): void;
-}
-
-class SqliteSubscription implements EventSubscription {
-  readonly done: Promise<void>;
-  private closed = false;
-  private wakeUp: (() => void) | null = null;
-
-  constructor(private readonly params: SubscriptionParams) {
-    // Start on a later tick: the handler must not run before subscribeToAll has returned.
-    this.done = Promise.resolve().then(() => this.run());
-    // A failure is reported through `done`; do not also crash the process when nobody awaits it.
-    this.done.catch(() => undefined);
-  }
-
-  /** Wakes a subscription that is waiting for new events. */
-  wake(): void {
-    this.wakeUp?.();
-  }
-
-  /**
-   * No batch is delivered after this resolves. A batch already being handled is not awaited, so a
-   * handler may close its own subscription.
-   */
-  async close(): Promise<void> {
-    this.closed = true;
-    this.wake();
-  }
-
-  private async run(): Promise<void> {
-    const { read, handler, maxBatch } = this.params;
-    let after = this.params.after;
-    try {
-      while (!this.closed) {
-        const batch = read(after, maxBatch);
-        if (batch.length === 0) {
-          // Set up synchronously after the read, so an in-process append cannot slip in between.
-          await this.sleep();
-          continue;
-        }
-        await handler(batch);
-        after = batch[batch.length - 1].position.commit;
-      }
-    } finally {
-      this.closed = true;
-      this.params.onStop(this);
-    }
-  }
-
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, this.params.pollIntervalMs);
-      this.wakeUp = done;
-    });
+    const stored = this.streamForwardStmt.all(
+      streamId,
+      retryStartRevision(expected, first.revision),
+      events.length,
+    );
+    return originalResult(events, stored.map(toStoredEvent));
   }
 }
 

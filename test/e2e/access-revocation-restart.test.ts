@@ -1,7 +1,6 @@
 import { CommandHandler } from '../../src/app/command-handler';
-import { sqliteFile } from '../../src/app/event-store';
+import { openEventStore } from '../../src/app/event-store';
 import { accountDecider, accountStreamId } from '../../src/domain/account';
-import { openSqliteEventStore } from '../../src/eventstore/sqlite';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import { tempDir, waitUntil } from '../support/temp';
 import {
@@ -55,11 +54,12 @@ describe('a group deleted just before a crash', () => {
       }),
     );
     expect(await myRoles(t, tokens.mia, b.id)).not.toBeNull();
+    const { config } = t;
     await t.stop();
     t = null;
 
     // The deletion reaches the log, but no server is there to revoke the grant it held in B.
-    const store = openSqliteEventStore({ file: sqliteFile(data.dir) });
+    const store = openEventStore(config);
     await new CommandHandler(store).execute(accountDecider, accountStreamId(a.id), {
       type: 'DeleteUserGroup',
       data: { groupId },

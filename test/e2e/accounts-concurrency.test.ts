@@ -1,14 +1,7 @@
 import pino from 'pino';
 import { startApp, type RunningApp } from '../../src/app/app';
-import { loadConfig } from '../../src/app/config';
 import type { StoredEvent } from '../../src/eventstore/port';
-import {
-  TEST_SECRET,
-  codeOf,
-  startTestApp,
-  type GraphQLResponse,
-  type TestApp,
-} from '../support/app-harness';
+import { codeOf, startTestApp, type GraphQLResponse, type TestApp } from '../support/app-harness';
 import { waitUntil } from '../support/temp';
 import {
   ADD_USERS,
@@ -364,15 +357,8 @@ describe('concurrent mutations over HTTP', () => {
     };
 
     beforeAll(async () => {
-      second = await startApp(
-        loadConfig({
-          PORT: '0',
-          DATA_DIR: t.config.dataDir,
-          AUTH_JWT_SECRET: TEST_SECRET,
-          LOG_LEVEL: 'silent',
-        }),
-        { logger: pino({ level: 'silent' }) },
-      );
+      // The first server's configuration: the same event store, another free port.
+      second = await startApp(t.config, { logger: pino({ level: 'silent' }) });
     });
     afterAll(() => second.close());
 

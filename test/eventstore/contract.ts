@@ -92,7 +92,7 @@ function expectStrictlyIncreasing(positions: readonly Position[]): void {
   for (let i = 1; i < positions.length; i++) {
     if (comparePositions(positions[i - 1], positions[i]) >= 0) {
       throw new Error(
-        `positions not strictly increasing at index ${i}: ${positions[i - 1].commit} then ${positions[i].commit}`,
+        `positions not strictly increasing at index ${i}: ${positions[i - 1].commit}:${positions[i - 1].prepare} then ${positions[i].commit}:${positions[i].prepare}`,
       );
     }
   }

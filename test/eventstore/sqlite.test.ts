@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { WrongExpectedVersionError } from '../../src/eventstore/port';
-import { sqlitePosition } from '../../src/eventstore/position';
 import { openSqliteEventStore, SqliteEventStore } from '../../src/eventstore/sqlite';
+import { describeAppendEdgeCases } from './append-edge-cases';
 import { Collector, describeEventStoreContract, newEvent, newStreamId, waitFor } from './contract';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -25,6 +24,9 @@ const contractFile = tempFile();
 describeEventStoreContract('sqlite', {
   open: async () => openSqliteEventStore({ file: contractFile, pollIntervalMs: 20 }),
 });
+
+const edgeCasesFile = tempFile();
+describeAppendEdgeCases('sqlite', async () => openSqliteEventStore({ file: edgeCasesFile }));
 
 interface ChildOutput {
   eventIds: string[];
@@ -116,76 +118,6 @@ describe('SqliteEventStore', () => {
     // The subscriber is now idle until woken (or the poll a minute later).
     await store.append(streamId, [newEvent()], 0);
     await waitFor(() => collector.ours.length === 2, 'the second event', 5000);
-  });
-
-  test('an event ID stored through a second connection surfaces as WrongExpectedVersionError', async () => {
-    const file = tempFile();
-    const store = open(file);
-    const other = open(file);
-    const taken = newEvent();
-    await other.append(newStreamId(), [taken], 'no_stream');
-
-    const streamId = newStreamId();
-    // The first ID is new, so only the database's UNIQUE constraint catches the second.
-    const error: unknown = await store
-      .append(streamId, [newEvent(), taken], 'no_stream')
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    expect(error).toMatchObject({ streamId, expected: 'no_stream', actual: null });
-    // The first ID is stored in another stream.
-    await expect(store.append(streamId, [taken], 'any')).rejects.toBeInstanceOf(WrongExpectedVersionError);
-    expect(await store.readStream(streamId)).toEqual([]);
-  });
-
-  test('an empty append checks the expectation and reports the current state without writing', async () => {
-    const store = open(tempFile());
-    const streamId = newStreamId();
-    expect(await store.append(streamId, [], 'no_stream')).toEqual({
-      nextExpectedRevision: -1,
-      position: sqlitePosition(0),
-    });
-    await expect(store.append(streamId, [], 'stream_exists')).rejects.toBeInstanceOf(
-      WrongExpectedVersionError,
-    );
-
-    const written = await store.append(streamId, [newEvent(), newEvent()], 'no_stream');
-    expect(await store.append(streamId, [], 1)).toEqual(written);
-    expect(await store.append(streamId, [], 'any')).toEqual(written);
-    await expect(store.append(streamId, [], 0)).rejects.toMatchObject({ expected: 0, actual: 1 });
-    expect(await store.headPosition()).toEqual(written.position);
-  });
-
-  test('a retry of part of an earlier append returns the result for that part', async () => {
-    const store = open(tempFile());
-    const streamId = newStreamId();
-    const [a, b, c] = [newEvent(), newEvent(), newEvent()];
-    await store.append(streamId, [a, b, c], 'no_stream');
-    const [storedA, , storedC] = await store.readStream(streamId);
-
-    expect(await store.append(streamId, [a], 'no_stream')).toEqual({
-      nextExpectedRevision: 0,
-      position: storedA.position,
-    });
-    expect(await store.append(streamId, [b, c], 0)).toEqual({
-      nextExpectedRevision: 2,
-      position: storedC.position,
-    });
-    expect(await store.append(streamId, [b, c], 'stream_exists')).toEqual({
-      nextExpectedRevision: 2,
-      position: storedC.position,
-    });
-    // Stored, but not where the expectation puts it.
-    await expect(store.append(streamId, [b], 'no_stream')).rejects.toMatchObject({ actual: 2 });
-    await expect(store.append(streamId, [c, a], 'any')).rejects.toBeInstanceOf(WrongExpectedVersionError);
-    expect(await store.readStream(streamId)).toHaveLength(3);
-  });
-
-  test('duplicate event IDs within one append are rejected without writing', async () => {
-    const store = open(tempFile());
-    const streamId = newStreamId();
-    const event = newEvent();
-    await expect(store.append(streamId, [event, event], 'any')).rejects.toThrow('duplicate event IDs');
-    expect(await store.readStream(streamId)).toEqual([]);
   });
 
   test('closing the store ends its subscriptions', async () => {

@@ -4,10 +4,10 @@ import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../../src/app/app';
 import { loadConfig, type Config } from '../../src/app/config';
 import { issueToken } from '../../src/auth/issue';
-import { openSqliteEventStore } from '../../src/eventstore/sqlite';
 import type { StoredEvent } from '../../src/eventstore/port';
-import { sqliteFile } from '../../src/app/event-store';
+import { openEventStore } from '../../src/app/event-store';
 import { tempDir } from './temp';
+import { testEventStoreEnv } from './test-event-store';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -33,7 +33,7 @@ export interface TestApp {
   /** Signs the user in (registering the profile) and returns their token. */
   signIn(userId: string, extra?: { email?: string; name?: string; roles?: string[] }): Promise<string>;
   wsClient(token: string | null, params?: Record<string, unknown>): Client;
-  /** Every event in the log (read from the same file through a second connection). */
+  /** Every event in the log (read through a second connection to the app's store). */
   allEvents(): Promise<StoredEvent[]>;
   stop(): Promise<void>;
 }
@@ -61,6 +61,7 @@ export async function startTestApp(
     DATA_DIR: temp.dir,
     AUTH_JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
+    ...(await testEventStoreEnv(temp.dir, env)),
     ...env,
   });
   const app = await startApp(config, { logger: options.logger ?? pino({ level: 'silent' }) });
@@ -112,7 +113,7 @@ export async function startTestApp(
       return client;
     },
     async allEvents() {
-      const store = openSqliteEventStore({ file: sqliteFile(temp.dir) });
+      const store = openEventStore(config);
       try {
         return await store.readAll({ maxCount: 1_000_000 });
       } finally {
