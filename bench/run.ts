@@ -13,6 +13,7 @@ import type { Actor } from '../src/domain/decider';
 import type { EventStore } from '../src/eventstore/port';
 import { GraphQLClient } from './client';
 import { measureFanOut } from './fanout';
+import { benchHistory } from './history';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
 
@@ -410,11 +411,15 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
   const started = Date.now();
+  // `npm run bench -- history` runs only section 6.
+  const only = process.argv[2];
   try {
-    await bench(config);
+    if (only !== 'history') await bench(config);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  out();
+  await benchHistory(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badInput, DomainError } from '../domain/errors';
 import { csvHeader, csvRow, ndjsonLine } from '../history/export-format';
@@ -45,12 +44,22 @@ function filterOf(url: URL) {
   return { filter, newestFirst: newestFirst === 'true' };
 }
 
+/** Resolves when the client has taken what was buffered, or has gone. */
+const drainedOrClosed = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+
 /** Writes, waiting while the client's buffer is full; false once the client has gone. */
 async function write(res: ServerResponse, chunk: string): Promise<boolean> {
   if (res.destroyed) return false;
-  if (!res.write(chunk)) {
-    await Promise.race([once(res, 'drain'), once(res, 'close')]);
-  }
+  if (!res.write(chunk)) await drainedOrClosed(res);
   return !res.destroyed;
 }
 

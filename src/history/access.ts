@@ -1,5 +1,5 @@
 import type { AccountEvent } from '../domain/account/events';
-import { effectiveRoles, type EffectiveRoleAssignment } from '../domain/account/permissions';
+import type { EffectiveRoleAssignment } from '../domain/account/permissions';
 import {
   evolveAccount,
   lookup,
@@ -7,6 +7,7 @@ import {
   type GroupState,
   type VirtualAccountState,
 } from '../domain/account/state';
+import { effectiveRolesOf } from './effective-roles';
 
 /** A group as an access change shows it: as it stood at that moment. */
 export type GroupRef = Pick<GroupState, 'id' | 'name' | 'description' | 'memberIds' | 'access' | 'createdAt'>;
@@ -96,17 +97,19 @@ export function evolveWithChanges(
   state: AccountState,
   event: AccountEvent,
 ): { state: AccountState; changes: AccessChangeData[] } {
-  const candidates = [...new Set(possiblyAffectedUsers(state, event))];
+  const candidates = new Set(possiblyAffectedUsers(state, event));
   const beforeRefs = new Map<string, GroupRef>();
-  const before = candidates.map((userId) => {
-    const roles = effectiveRoles(state, userId);
-    return { userId, roles, resolved: resolveAssignments(state, roles, beforeRefs) };
-  });
+  const before = [...effectiveRolesOf(state, candidates)].map(([userId, roles]) => ({
+    userId,
+    roles,
+    resolved: resolveAssignments(state, roles, beforeRefs),
+  }));
   const next = evolveAccount(state, event);
+  const afterRoles = effectiveRolesOf(next, candidates);
   const afterRefs = new Map<string, GroupRef>();
   const changes: AccessChangeData[] = [];
   for (const { userId, roles, resolved } of before) {
-    const after = effectiveRoles(next, userId);
+    const after = afterRoles.get(userId) ?? [];
     if (sameEffectiveRoles(roles, after)) continue;
     changes.push({ userId, before: resolved, after: resolveAssignments(next, after, afterRefs) });
   }

@@ -12,6 +12,8 @@ import { snapshotOf, type SnapshotData } from './snapshot';
 import { AccountTimeline, SNAPSHOT_INTERVAL, type HistoryFilterData } from './timeline';
 
 const PAGE = 1000;
+/** Entries an export explains at a time (an event of a large group's access carries one change per member). */
+const EXPORT_CHUNK = 200;
 /** Accounts whose timelines stay in memory (least recently used ones are dropped). */
 export const HISTORY_CACHE_ACCOUNTS = 100;
 
@@ -102,8 +104,8 @@ export class AccountHistory {
     const timeline = await this.timeline(accountId);
     const matching = timeline.matching(filter);
     if (newestFirst) matching.reverse();
-    for (let start = 0; start < matching.length; start += PAGE) {
-      const chunk = matching.slice(start, start + PAGE);
+    for (let start = 0; start < matching.length; start += EXPORT_CHUNK) {
+      const chunk = matching.slice(start, start + EXPORT_CHUNK);
       const entries = await this.entries(accountId, timeline, chunk);
       for (const revision of chunk) yield entries.get(revision) as HistoryEntryData;
     }

@@ -1,4 +1,3 @@
-import { effectiveRoles } from '../domain/account/permissions';
 import type { AccountState } from '../domain/account/state';
 import {
   compareIds,
@@ -7,22 +6,19 @@ import {
   type AccessChangeData,
   type GroupRef,
 } from './access';
+import { effectiveRolesOf, everyoneIn } from './effective-roles';
 
 /** Users whose effective roles differ between two states of one account, ordered by user ID. */
 export function diffAccess(from: AccountState, to: AccountState): AccessChangeData[] {
-  const userIds = new Set<string>();
-  const addMembers = (state: AccountState) => {
-    for (const userId of Object.keys(state.users)) userIds.add(userId);
-    for (const group of Object.values(state.groups)) for (const id of group.memberIds) userIds.add(id);
-  };
-  addMembers(from);
-  addMembers(to);
+  const userIds = new Set([...everyoneIn(from), ...everyoneIn(to)]);
+  const fromRoles = effectiveRolesOf(from, userIds);
+  const toRoles = effectiveRolesOf(to, userIds);
   const fromRefs = new Map<string, GroupRef>();
   const toRefs = new Map<string, GroupRef>();
   const changes: AccessChangeData[] = [];
   for (const userId of [...userIds].sort(compareIds)) {
-    const before = effectiveRoles(from, userId);
-    const after = effectiveRoles(to, userId);
+    const before = fromRoles.get(userId) ?? [];
+    const after = toRoles.get(userId) ?? [];
     if (sameEffectiveRoles(before, after)) continue;
     changes.push({
       userId,

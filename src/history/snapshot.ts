@@ -1,7 +1,7 @@
-import { effectiveRoles } from '../domain/account/permissions';
 import type { AccountState, VirtualAccountState } from '../domain/account/state';
 import type { GroupAccess } from '../domain/account/events';
 import { compareIds, resolveAssignments, type GroupRef, type ResolvedAssignment } from './access';
+import { effectiveRolesOf } from './effective-roles';
 
 export interface SnapshotUserData {
   userId: string;
@@ -43,18 +43,18 @@ export function snapshotOf(state: AccountState, revision: number, asOf: string):
       groupIdsByUser.set(userId, ids);
     }
   }
-  const users = Object.keys(state.users)
-    .sort(compareIds)
-    .map((userId) => ({
-      userId,
-      directRoles: resolveAssignments(
-        state,
-        state.users[userId].roles.map((role) => ({ ...role, viaGroupId: null })),
-        refs,
-      ),
-      effectiveRoles: resolveAssignments(state, effectiveRoles(state, userId), refs),
-      groupIds: groupIdsByUser.get(userId) ?? [],
-    }));
+  const userIds = Object.keys(state.users).sort(compareIds);
+  const effective = effectiveRolesOf(state, userIds);
+  const users = userIds.map((userId) => ({
+    userId,
+    directRoles: resolveAssignments(
+      state,
+      state.users[userId].roles.map((role) => ({ ...role, viaGroupId: null })),
+      refs,
+    ),
+    effectiveRoles: resolveAssignments(state, effective.get(userId) ?? [], refs),
+    groupIds: groupIdsByUser.get(userId) ?? [],
+  }));
   return {
     accountId: state.accountId,
     asOf,

@@ -3,6 +3,7 @@ import { AccessReasonTracker } from '../../src/history/access-reasons';
 import { diffAccess } from '../../src/history/diff';
 import { explainAndEvolve } from '../../src/history/entry';
 import { AccountTimeline } from '../../src/history/timeline';
+import { effectiveRolesOf, everyoneIn } from '../../src/history/effective-roles';
 import { effectiveRoles } from '../../src/domain/account/permissions';
 import {
   ACCOUNT,
@@ -163,6 +164,18 @@ describe('timeline: as of any moment with snapshots every N events', () => {
   it('rejects a stream with a gap', () => {
     const timeline = new AccountTimeline();
     expect(() => timeline.append(stream.slice(1))).toThrow(/expected revision 0/);
+  });
+});
+
+describe('effective roles of many users at once', () => {
+  it('equal the live effectiveRoles of each user, in the same order, at every revision', () => {
+    let state = initialAccountState();
+    for (const event of life) {
+      state = evolveAccount(state, event);
+      const userIds = everyoneIn(state);
+      const many = effectiveRolesOf(state, userIds);
+      for (const userId of userIds) expect(many.get(userId)).toEqual(effectiveRoles(state, userId));
+    }
   });
 });
 
