@@ -70,11 +70,13 @@ export class AccountUserReasonFields {
       reasons.map((reason) => reason.role),
       true,
     );
-    const requests = await app.reads.getMany<AccessRequestDoc>(
-      reasons.map((reason) => accessRequestKey(reason.accessRequestId ?? '')),
-    );
+    const requestIds = [
+      ...new Set(reasons.flatMap((r) => (r.accessRequestId === null ? [] : [r.accessRequestId]))),
+    ];
+    const docs = await app.reads.getMany<AccessRequestDoc>(requestIds.map(accessRequestKey));
+    const requests = new Map(requestIds.map((id, index) => [id, docs[index]]));
     return reasons.map((reason, index) => {
-      const request = reason.accessRequestId === null ? undefined : requests[index];
+      const request = reason.accessRequestId === null ? undefined : requests.get(reason.accessRequestId);
       return Object.assign(new AccessReason(), {
         role: assignments[index],
         path: reason.path,
