@@ -6,7 +6,8 @@ import { correlationIdOf } from '../server/correlation';
 import type { ExtraRoute } from '../server/router';
 import { requireHistoryReader } from './history-access';
 import type { RequestContextFactory } from './request-context';
-import type { AppServices } from './services';
+import type { Logger } from 'pino';
+import type { AppApi } from './api';
 
 const PARAMETERS = new Set(['types', 'actorId', 'subjectUserId', 'from', 'to', 'newestFirst']);
 const PROGRESS_EVERY = 10_000;
@@ -68,7 +69,11 @@ async function write(res: ServerResponse, chunk: string): Promise<boolean> {
  * `history`, explained a chunk at a time and streamed with back-pressure (memory stays flat
  * whatever the history's length). Errors before the first byte are JSON with the contract code.
  */
-export function historyExportRoutes(contexts: RequestContextFactory, app: AppServices): ExtraRoute[] {
+export function historyExportRoutes(
+  contexts: RequestContextFactory,
+  app: AppApi,
+  logger: Logger,
+): ExtraRoute[] {
   const handle = async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => {
     const format = FORMATS[match[2] as keyof typeof FORMATS];
     let accountId: string;
@@ -81,7 +86,7 @@ export function historyExportRoutes(contexts: RequestContextFactory, app: AppSer
     if (context.user === null)
       throw new DomainError('UNAUTHENTICATED', 'Sign in: send Authorization: Bearer <token>');
     const { filter, newestFirst } = filterOf(new URL(req.url ?? '/', 'http://localhost'));
-    await requireHistoryReader(app, context.user.actor, accountId);
+    await requireHistoryReader(app.access, context.user.actor, accountId);
     const entries = app.history.export(accountId, filter, newestFirst);
     // Reading starts before the status line: a failing store still answers a JSON error.
     const first = await entries.next();
@@ -95,11 +100,10 @@ export function historyExportRoutes(contexts: RequestContextFactory, app: AppSer
       if (!(await write(res, format.header()))) return;
       for (let item = first; !item.done; item = await entries.next()) {
         if (!(await write(res, format.line(item.value)))) return;
-        if (++written % PROGRESS_EVERY === 0)
-          app.logger.info({ accountId, written }, 'history export progress');
+        if (++written % PROGRESS_EVERY === 0) logger.info({ accountId, written }, 'history export progress');
       }
       res.end();
-      app.logger.info({ accountId, written }, 'history export done');
+      logger.info({ accountId, written }, 'history export done');
     } finally {
       await entries.return(undefined);
     }

@@ -45,8 +45,18 @@ export class AccountHistory {
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { interval?: number; maxAccounts?: number } = {},
+    private readonly options: {
+      /** Wakes followers when events were committed (the projector's notice). */
+      live: LiveFeed;
+      clock?: () => Date;
+      interval?: number;
+      maxAccounts?: number;
+    },
   ) {}
+
+  private now(): string {
+    return (this.options.clock ?? (() => new Date()))().toISOString();
+  }
 
   /** The account's timeline, caught up with everything its stream holds now. */
   async timeline(accountId: string): Promise<AccountTimeline> {
@@ -112,15 +122,12 @@ export class AccountHistory {
   }
 
   /** The account rebuilt as it stood at `atMs` (or after `revision`; neither: now). */
-  async asOf(
-    accountId: string,
-    at: { atMs?: number; revision?: number; now: string },
-  ): Promise<SnapshotData> {
+  async asOf(accountId: string, at: { atMs?: number; revision?: number }): Promise<SnapshotData> {
     if (at.atMs !== undefined && at.revision !== undefined)
       throw badInput('Give either at or revision, not both', 'revision');
     const timeline = await this.timeline(accountId);
     let revision = timeline.revision;
-    let asOf = at.now;
+    let asOf = this.now();
     if (at.revision !== undefined) {
       if (!Number.isInteger(at.revision) || at.revision < 0 || at.revision > timeline.revision)
         throw badInput(`revision must be from 0 to ${timeline.revision}`, 'revision');
@@ -135,9 +142,9 @@ export class AccountHistory {
   }
 
   /** Who gained, lost or changed effective access between two moments. */
-  async diff(accountId: string, range: { fromMs: number; toMs?: number; now: string }): Promise<DiffData> {
+  async diff(accountId: string, range: { fromMs: number; toMs?: number }): Promise<DiffData> {
     const timeline = await this.timeline(accountId);
-    const toMs = range.toMs ?? Date.parse(range.now);
+    const toMs = range.toMs ?? Date.parse(this.now());
     if (toMs < range.fromMs) throw badInput('to must not be before from', 'to');
     const fromRevision = timeline.revisionAt(range.fromMs);
     const toRevision = range.toMs === undefined ? timeline.revision : timeline.revisionAt(toMs);
@@ -190,14 +197,13 @@ export class AccountHistory {
   follow(
     accountId: string,
     after: Position | null,
-    live: LiveFeed,
     mayRead: () => Promise<boolean>,
   ): AsyncIterableIterator<HistoryEntryData> {
     const streamId = accountStreamId(accountId);
     let closed = false;
     let wake: (() => void) | null = null;
     let newest = -1;
-    const unsubscribe = live((events) => {
+    const unsubscribe = this.options.live((events) => {
       for (const event of events) if (event.streamId === streamId) newest = Math.max(newest, event.revision);
       wake?.();
     });

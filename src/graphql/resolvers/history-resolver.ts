@@ -1,11 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { accessRequestKey, type AccessRequestDoc } from '../../../projections/access-requests';
 import type { AccountDoc } from '../../../projections/accounts';
 import { accountNotFound, effectiveRoles } from '../../domain/account/permissions';
 import { requireHistoryReader } from '../../app/history-access';
 import { parseHistoryFilter, parseMoment } from '../../history/filter-input';
-import { loadAccountDoc, toRoleAssignments } from '../account-views';
-import { requireUser, type GraphQLContext } from '../context';
+import { toRoleAssignments } from '../account-views';
+import { signedInCaller, type GraphQLContext } from '../context';
 import { toDiff, toHistoryEntry, toSnapshot } from '../history-views';
 import { DateTimeScalar } from '../scalars';
 import { AccessRequest } from '../types/access-request';
@@ -22,8 +21,8 @@ import {
 
 /** Authorizes a history read and loads the account's document (NOT_FOUND / FORBIDDEN like other reads). */
 async function historyOf(context: GraphQLContext, accountId: string): Promise<AccountDoc> {
-  await requireHistoryReader(context.app, requireUser(context).actor, accountId);
-  const doc = await loadAccountDoc(context.app.reads, accountId);
+  await requireHistoryReader(context.app.access, signedInCaller(context).actor, accountId);
+  const doc = await context.app.queries.accounts.account(accountId);
   if (!doc) throw accountNotFound();
   return doc;
 }
@@ -60,12 +59,12 @@ export class AccountUserReasonFields {
   })
   async accessReasons(@Root() user: AccountUser, @Ctx() context: GraphQLContext): Promise<AccessReason[]> {
     const { app } = context;
-    const access = await requireHistoryReader(app, requireUser(context).actor, user.account.id);
-    const external = await app.accounts.externalRolesFor(user.doc.userId, access.state);
+    const access = await requireHistoryReader(app.access, signedInCaller(context).actor, user.account.id);
+    const external = await app.access.externalRolesFor(user.doc.userId, access.state);
     const roles = effectiveRoles(access.state, user.doc.userId, external);
     const reasons = await app.history.reasons(user.account.id, user.doc.userId, roles);
     const assignments = await toRoleAssignments(
-      app.reads,
+      app.queries,
       user.account,
       reasons.map((reason) => reason.role),
       true,
@@ -73,7 +72,7 @@ export class AccountUserReasonFields {
     const requestIds = [
       ...new Set(reasons.flatMap((r) => (r.accessRequestId === null ? [] : [r.accessRequestId]))),
     ];
-    const docs = await app.reads.getMany<AccessRequestDoc>(requestIds.map(accessRequestKey));
+    const docs = await Promise.all(requestIds.map((id) => app.queries.accessRequests.byId(id)));
     const requests = new Map(requestIds.map((id, index) => [id, docs[index]]));
     return reasons.map((reason, index) => {
       const request = reason.accessRequestId === null ? undefined : requests.get(reason.accessRequestId);
@@ -102,7 +101,6 @@ export class HistoryQueries {
     const snapshot = await context.app.history.asOf(accountId, {
       atMs: at == null ? undefined : parseMoment(at, 'at'),
       revision: revision ?? undefined,
-      now: context.app.now(),
     });
     return toSnapshot(doc, snapshot);
   }
@@ -121,7 +119,6 @@ export class HistoryQueries {
     const diff = await context.app.history.diff(accountId, {
       fromMs: parseMoment(from, 'from'),
       toMs: to == null ? undefined : parseMoment(to, 'to'),
-      now: context.app.now(),
     });
     return toDiff(doc, diff);
   }

@@ -6,8 +6,7 @@ import { decodePosition } from '../../eventstore/position';
 import type { Position } from '../../eventstore/port';
 import { mayReadHistory, requireHistoryReader } from '../../app/history-access';
 import type { HistoryEntryData } from '../../history/entry';
-import { loadAccountDoc } from '../account-views';
-import { requireUser, type GraphQLContext } from '../context';
+import { signedInCaller, type GraphQLContext } from '../context';
 import { toHistoryEntry } from '../history-views';
 import { HistoryEntry } from '../types/history';
 
@@ -24,16 +23,11 @@ function positionOf(text: string | null | undefined): Position | null {
 
 /** Replays the store after `afterPosition`, then follows; access is checked again before each batch. */
 async function subscribeToHistory({ args, context }: SubscribeResolverData<unknown, Args, GraphQLContext>) {
-  const { actor } = requireUser(context);
+  const { actor } = signedInCaller(context);
   const after = positionOf(args.afterPosition);
-  await requireHistoryReader(context.app, actor, args.accountId);
   const { app } = context;
-  return app.history.follow(
-    args.accountId,
-    after,
-    (listener) => app.projector.onCommitted((_projection, events) => listener(events)),
-    () => mayReadHistory(app, actor, args.accountId),
-  );
+  await requireHistoryReader(app.access, actor, args.accountId);
+  return app.history.follow(args.accountId, after, () => mayReadHistory(app.access, actor, args.accountId));
 }
 
 @Resolver()
@@ -49,7 +43,7 @@ export class HistorySubscriptions {
     @Ctx() context: GraphQLContext,
     @Arg('afterPosition', () => String, { nullable: true }) _afterPosition?: string | null,
   ): Promise<HistoryEntry> {
-    const doc = await loadAccountDoc(context.app.reads, accountId);
+    const doc = await context.app.queries.accounts.account(accountId);
     if (!doc) throw accountNotFound();
     return toHistoryEntry(doc, entry);
   }
