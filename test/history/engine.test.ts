@@ -14,7 +14,7 @@ import {
   whole,
   withVirtualAccounts,
 } from '../domain/account/fixtures';
-import { T0, asStream } from './fixtures';
+import { T0, asStream, auditorsGranted, daveApproved } from './fixtures';
 
 const base = { accountId: ACCOUNT };
 const salesUser = { virtualAccountId: SALES_VA, role: 'VIRTUAL_ACCOUNT_USER' as const };
@@ -26,19 +26,7 @@ const life: AccountEvent[] = [
   userAdded('carol', [whole('SMART_ACCOUNT_VIEWER')]), // 6
   groupCreated('g1', 'Engineering', ['bob', 'carol'], []), // 7
   { type: 'GroupAccessChanged', data: { ...base, groupId: 'g1', access: [salesUser], previousAccess: [] } }, // 8
-  {
-    type: 'AccessApproved',
-    data: {
-      ...base,
-      requestId: 'r1',
-      requesterId: 'dave',
-      kind: 'USER',
-      roles: [whole('SMART_ACCOUNT_USER')],
-      message: null,
-      decidedBy: 'alice',
-      decidedAt: 'x',
-    },
-  }, // 9
+  daveApproved, // 9
   userAdded('dave', [whole('SMART_ACCOUNT_USER')]), // 10
   {
     type: 'UserRemoved',
@@ -247,26 +235,7 @@ describe('access reasons: the events that together give each role', () => {
 
   it('a role through an external grant: the grant and its request', () => {
     const tracker = new AccessReasonTracker('erin');
-    const granted = asStream([
-      ...withVirtualAccounts,
-      {
-        type: 'ExternalGroupAccessGranted',
-        data: {
-          ...base,
-          requestId: 'r2',
-          lookupId: 'L',
-          requesterId: 'erin',
-          groupId: 'g9',
-          groupName: 'Auditors',
-          fromAccountId: 'acc-2',
-          fromAccountName: 'Globex',
-          access: [salesUser],
-          message: null,
-          grantedAt: 'x',
-          grantedBy: 'alice',
-        },
-      },
-    ]);
+    const granted = asStream([...withVirtualAccounts, auditorsGranted([salesUser])]);
     granted.forEach((event) => tracker.add(event));
     const [reason] = tracker.reasons([{ ...on('VIRTUAL_ACCOUNT_USER', SALES_VA), viaGroupId: 'g9' }]);
     expect(reason.path).toBe('EXTERNAL_GROUP');

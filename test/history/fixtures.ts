@@ -1,4 +1,4 @@
-import type { AccountEvent } from '../../src/domain/account';
+import type { AccountEvent, GroupAccess } from '../../src/domain/account';
 import type { EventMetadata, StoredEvent } from '../../src/eventstore/port';
 import { ACCOUNT } from '../domain/account/fixtures';
 
@@ -27,3 +27,37 @@ export function asStream(
     },
   }));
 }
+
+/** r1: alice approves dave's USER request with SMART_ACCOUNT_USER. */
+export const daveApproved: AccountEvent = {
+  type: 'AccessApproved',
+  data: {
+    accountId: ACCOUNT,
+    requestId: 'r1',
+    requesterId: 'dave',
+    kind: 'USER',
+    roles: [{ role: 'SMART_ACCOUNT_USER', virtualAccountId: null }],
+    message: null,
+    decidedBy: 'alice',
+    decidedAt: 'x',
+  },
+};
+
+/** r2: alice grants group g9 "Auditors" of Globex `access` here. */
+export const auditorsGranted = (access: GroupAccess[]): AccountEvent => ({
+  type: 'ExternalGroupAccessGranted',
+  data: {
+    accountId: ACCOUNT,
+    requestId: 'r2',
+    lookupId: 'AAAAA-BBBBB',
+    requesterId: 'erin',
+    groupId: 'g9',
+    groupName: 'Auditors',
+    fromAccountId: 'acc-2',
+    fromAccountName: 'Globex',
+    access,
+    message: null,
+    grantedAt: 'x',
+    grantedBy: 'alice',
+  },
+});

@@ -1,3 +1,4 @@
+import { auditorsGranted, daveApproved } from './fixtures';
 import {
   ACCOUNT_EVENT_TYPES,
   initialAccountState,
@@ -206,19 +207,7 @@ describe('history summaries: one line a person reads, for every event type', () 
     ],
     [
       'AccessApproved',
-      {
-        type: 'AccessApproved',
-        data: {
-          ...base,
-          requestId: 'r1',
-          requesterId: 'dave',
-          kind: 'USER',
-          roles: [whole('SMART_ACCOUNT_USER')],
-          message: null,
-          decidedBy: 'alice',
-          decidedAt: 'x',
-        },
-      },
+      daveApproved,
       "alice approved dave's access request 7KQ2M-X9D4P with SMART_ACCOUNT_USER",
     ],
     [
@@ -247,23 +236,7 @@ describe('history summaries: one line a person reads, for every event type', () 
     ],
     [
       'ExternalGroupAccessGranted',
-      {
-        type: 'ExternalGroupAccessGranted',
-        data: {
-          ...base,
-          requestId: 'r2',
-          lookupId: 'AAAAA-BBBBB',
-          requesterId: 'erin',
-          groupId: 'g9',
-          groupName: 'Auditors',
-          fromAccountId: 'acc-2',
-          fromAccountName: 'Globex',
-          access: [{ virtualAccountId: DEFAULT_VA, role: 'VIRTUAL_ACCOUNT_VIEWER' }],
-          message: null,
-          grantedAt: 'x',
-          grantedBy: 'alice',
-        },
-      },
+      auditorsGranted([{ virtualAccountId: DEFAULT_VA, role: 'VIRTUAL_ACCOUNT_VIEWER' }]),
       'alice granted group "Auditors" of Globex VIRTUAL_ACCOUNT_VIEWER on Default',
     ],
     [
