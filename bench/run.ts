@@ -14,6 +14,7 @@ import type { EventStore } from '../src/eventstore/port';
 import { GraphQLClient } from './client';
 import { benchEventStores } from './event-stores';
 import { measureFanOut } from './fanout';
+import { benchHistory } from './history';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
 
@@ -455,13 +456,17 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
   const started = Date.now();
+  // `npm run bench -- history` runs only section 6.
+  const only = process.argv[2];
   try {
-    await bench(config);
+    if (only !== 'history') await bench(config);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
   out();
   await benchEventStores(out);
+  out();
+  await benchHistory(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

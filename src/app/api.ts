@@ -2,6 +2,7 @@ import type { AccessRequestQueries } from '../../projections/access-requests';
 import type { AccountQueries } from '../../projections/accounts';
 import type { ProfileQueries } from '../../projections/profiles';
 import type { AddUsersEntry } from '../domain/account';
+import type { AccountHistory } from '../history/account-history';
 import type { AccountAccess } from './account-access';
 import type { RunAccountCommand } from './account-commands';
 import type { AccessRequestCommands } from './access-requests';
@@ -33,5 +34,7 @@ export interface AppApi {
   access: AccountAccess;
   queries: Queries;
   live: LiveUpdates;
+  /** Accounts' histories: entries, as-of, diffs, access reasons, export, following. */
+  history: AccountHistory;
   reminderIntervalSeconds: number;
 }

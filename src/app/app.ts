@@ -7,6 +7,7 @@ import { directoryProjection } from '../../projections/directory';
 import { profileQueries } from '../../projections/profiles';
 import { createTokenVerifier } from '../auth/verifier';
 import { buildGraphQLSchema } from '../graphql/schema';
+import { AccountHistory } from '../history/account-history';
 import { MemoryReadModelStore } from '../readmodel/memory';
 import { Projector } from '../readmodel/projector';
 import { correlationIdOf } from '../server/correlation';
@@ -22,6 +23,7 @@ import { CommandHandler } from './command-handler';
 import { CommandRunner } from './command-runner';
 import type { Config } from './config';
 import { openEventStore } from './event-store';
+import { historyExportRoutes } from './history-export';
 import { ProfileRegistration } from './profile-registration';
 import { LiveUpdates } from './live-updates';
 import { startReactor } from './reactors/reactor';
@@ -61,6 +63,10 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
   const access = new AccountAccess(runner, queries.accounts, queries.accessRequests);
   const runAccountCommand = accountCommandRunner(runner, access, clock);
   const live = new LiveUpdates(projector);
+  const history = new AccountHistory(events, {
+    clock,
+    live: (listener) => projector.onCommitted((_projection, committed) => listener(committed)),
+  });
   const api: AppApi = {
     runAccountCommand,
     createSmartAccount: (caller, input) => createSmartAccount(runner, clock, caller, input),
@@ -83,6 +89,7 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
     access,
     queries,
     live,
+    history,
     reminderIntervalSeconds: config.accessReminderIntervalSeconds,
   };
   // Before the replay, so a revocation a crash interrupted is made up for at the next start.
@@ -125,7 +132,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     httpContext: (req) => contexts.forHttp(req, correlationIdOf(req)),
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
     callerOf: (context) => context.user?.claims.sub ?? null,
-    routes: replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
+    routes: [
+      ...replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
+      ...historyExportRoutes(contexts, api, logger),
+    ],
     readiness: async () => {
       const caughtUp = await projector.caughtUp();
       return {

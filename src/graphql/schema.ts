@@ -10,6 +10,12 @@ import {
 import { AccessRequestSubscriptions } from './resolvers/access-request-subscriptions';
 import { AccountResolver } from './resolvers/account-resolver';
 import { GroupResolver } from './resolvers/group-resolver';
+import {
+  AccountUserReasonFields,
+  HistoryQueries,
+  SmartAccountHistoryFields,
+} from './resolvers/history-resolver';
+import { HistorySubscriptions } from './resolvers/history-subscription';
 import { ProfileResolver } from './resolvers/profile-resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -24,6 +30,10 @@ const resolvers: NonEmptyArray<Function> = [
   SmartAccountFields,
   AccountUserFields,
   UserGroupFields,
+  SmartAccountHistoryFields,
+  AccountUserReasonFields,
+  HistoryQueries,
+  HistorySubscriptions,
 ];
 
 export function buildGraphQLSchema(): GraphQLSchema {

@@ -68,7 +68,9 @@ export const PERMISSIONS = {
     action: "read this Smart Account's history",
     covers: [
       'SmartAccount.history',
+      'AccountUser.accessReasons',
       'smartAccountAsOf',
+      'smartAccountDiff',
       'GET /accounts/{id}/history.csv',
       'GET /accounts/{id}/history.ndjson',
       'accountHistoryAppended',
