@@ -50,21 +50,23 @@ export class EmailReactorRunner {
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
-      (error: unknown) => {
-        if (this.stopped || this.subscription !== subscription) return;
-        this.logger.error({ err: error }, 'email reactor failed; starting over from its checkpoint');
-        setTimeout(() => {
-          if (this.stopped || this.subscription !== subscription) return;
-          void this.outbox.checkpoint().then(
-            (checkpoint) => {
-              this.checkpoint = checkpoint;
-              this.subscribe();
-            },
-            (reason: unknown) => this.logger.error({ err: reason }, 'email outbox unreadable'),
-          );
-        }, RESTART_DELAY_MS).unref();
-      },
+      (error: unknown) => this.restartLater(subscription, error),
     );
+  }
+
+  private restartLater(failed: EventSubscription, error: unknown): void {
+    if (this.stopped || this.subscription !== failed) return;
+    this.logger.error({ err: error }, 'email reactor failed; starting over from its checkpoint');
+    setTimeout(() => {
+      if (this.stopped || this.subscription !== failed) return;
+      this.outbox.checkpoint().then(
+        (checkpoint) => {
+          this.checkpoint = checkpoint;
+          this.subscribe();
+        },
+        (reason: unknown) => this.restartLater(failed, reason),
+      );
+    }, RESTART_DELAY_MS).unref();
   }
 
   private async handle(batch: readonly StoredEvent[]): Promise<void> {

@@ -41,9 +41,40 @@ const toEntry = (row: Row): OutboxEntry => ({
   permanentFailures: row.permanent_failures,
 });
 
+function prepareStatements(db: Database.Database) {
+  const columns = 'seq, message, attempts, permanent_failures, last_error';
+  return {
+    insert: db.prepare<[string, string]>('INSERT OR IGNORE INTO outbox (message_id, message) VALUES (?, ?)'),
+    saveCheckpoint: db.prepare<[string, string]>(
+      'INSERT INTO checkpoint (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+    ),
+    checkpoint: db.prepare<[string], string>('SELECT position FROM checkpoint WHERE name = ?').pluck(),
+    due: db.prepare<[number, number], Row>(
+      `SELECT ${columns} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, seq LIMIT ?`,
+    ),
+    nextDueAt: db
+      .prepare<[], number | null>(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`)
+      .pluck(),
+    remove: db.prepare<[number]>('DELETE FROM outbox WHERE seq = ?'),
+    fail: db.prepare<[string, number, number, string, number]>(
+      `UPDATE outbox SET status = ?, attempts = attempts + 1,
+         permanent_failures = permanent_failures + ?, next_attempt_at = ?, last_error = ?
+       WHERE seq = ?`,
+    ),
+    counts: db.prepare<[], { status: string; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM outbox GROUP BY status',
+    ),
+    dead: db.prepare<[number], Row>(
+      `SELECT ${columns} FROM outbox WHERE status = 'dead' ORDER BY seq LIMIT ?`,
+    ),
+  };
+}
+
 /** The embedded outbox: one SQLite file in DATA_DIR, so its checkpoint survives a restart. */
 export class SqliteEmailOutbox implements EmailOutbox {
   private readonly db: Database.Database;
+  private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly enqueueTx: Database.Transaction<
     (messages: readonly EmailMessage[], checkpoint: Position) => void
   >;
@@ -59,17 +90,12 @@ export class SqliteEmailOutbox implements EmailOutbox {
       this.db.close();
       throw error;
     }
-    const insert = this.db.prepare<[string, string]>(
-      'INSERT OR IGNORE INTO outbox (message_id, message) VALUES (?, ?)',
-    );
-    const saveCheckpoint = this.db.prepare<[string, string]>(
-      'INSERT INTO checkpoint (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
-    );
+    this.sql = prepareStatements(this.db);
     this.enqueueTx = this.db.transaction((messages: readonly EmailMessage[], checkpoint: Position) => {
       const stored = this.readCheckpoint();
       if (stored !== null && comparePositions(stored, checkpoint) >= 0) return;
-      for (const message of messages) insert.run(message.messageId, JSON.stringify(message));
-      saveCheckpoint.run(CHECKPOINT_NAME, encodePosition(checkpoint));
+      for (const message of messages) this.sql.insert.run(message.messageId, JSON.stringify(message));
+      this.sql.saveCheckpoint.run(CHECKPOINT_NAME, encodePosition(checkpoint));
     });
   }
 
@@ -82,53 +108,30 @@ export class SqliteEmailOutbox implements EmailOutbox {
   }
 
   async due(now: number, limit: number): Promise<OutboxEntry[]> {
-    return this.db
-      .prepare<[number, number], Row>(
-        `SELECT seq, message, attempts, permanent_failures, last_error FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?`,
-      )
-      .all(now, limit)
-      .map(toEntry);
+    return this.sql.due.all(now, limit).map(toEntry);
   }
 
   async nextDueAt(): Promise<number | null> {
-    const next = this.db
-      .prepare<[], number | null>(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`)
-      .pluck()
-      .get();
-    return next ?? null;
+    return this.sql.nextDueAt.get() ?? null;
   }
 
   async markSent(seq: number): Promise<void> {
-    this.db.prepare<[number]>('DELETE FROM outbox WHERE seq = ?').run(seq);
+    this.sql.remove.run(seq);
   }
 
   async markFailed(seq: number, failure: FailedDelivery): Promise<void> {
-    this.db
-      .prepare<[string, number, number, string, number]>(
-        `UPDATE outbox SET status = ?, attempts = attempts + 1,
-           permanent_failures = permanent_failures + ?, next_attempt_at = ?, last_error = ?
-         WHERE seq = ?`,
-      )
-      .run(failure.dead ? 'dead' : 'pending', failure.permanent ? 1 : 0, failure.retryAt, failure.error, seq);
+    const status = failure.dead ? 'dead' : 'pending';
+    this.sql.fail.run(status, failure.permanent ? 1 : 0, failure.retryAt, failure.error, seq);
   }
 
   async counts(): Promise<{ pending: number; dead: number }> {
-    const rows = this.db
-      .prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status')
-      .all();
+    const rows = this.sql.counts.all();
     const count = (status: string) => rows.find((row) => row.status === status)?.n ?? 0;
     return { pending: count('pending'), dead: count('dead') };
   }
 
   async dead(limit: number): Promise<Array<OutboxEntry & { lastError: string | null }>> {
-    return this.db
-      .prepare<[number], Row>(
-        `SELECT seq, message, attempts, permanent_failures, last_error FROM outbox
-         WHERE status = 'dead' ORDER BY seq LIMIT ?`,
-      )
-      .all(limit)
-      .map((row) => ({ ...toEntry(row), lastError: row.last_error }));
+    return this.sql.dead.all(limit).map((row) => ({ ...toEntry(row), lastError: row.last_error }));
   }
 
   async close(): Promise<void> {
@@ -136,10 +139,7 @@ export class SqliteEmailOutbox implements EmailOutbox {
   }
 
   private readCheckpoint(): Position | null {
-    const text = this.db
-      .prepare<[string], string>('SELECT position FROM checkpoint WHERE name = ?')
-      .pluck()
-      .get(CHECKPOINT_NAME);
+    const text = this.sql.checkpoint.get(CHECKPOINT_NAME);
     return text === undefined ? null : decodePosition(text);
   }
 }
