@@ -12,6 +12,7 @@ import { accountDecider, accountStreamId, type Role } from '../src/domain/accoun
 import type { Actor } from '../src/domain/decider';
 import type { EventStore } from '../src/eventstore/port';
 import { GraphQLClient } from './client';
+import { benchEmail } from './email';
 import { measureFanOut } from './fanout';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
@@ -455,6 +456,9 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  out();
+  out('6. Email, on a new server and DATA_DIR, with a local SMTP server in this process');
+  await benchEmail(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }
