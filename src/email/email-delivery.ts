@@ -7,6 +7,7 @@ import type { EventStore } from '../eventstore/port';
 import { createEmailMetrics } from './email-metrics';
 import { EmailReactorRunner } from './reactor-runner';
 import { EmailSender, type SenderOptions } from './sender';
+import { SqliteSenderLease } from './sqlite-sender-lease';
 import { SqliteEmailOutbox, outboxFile } from './sqlite-outbox';
 import { EmlFileTransport, SmtpTransport, type MailTransport } from './transports';
 
@@ -26,8 +27,8 @@ export const emlFolder = (dataDir: string): string => path.join(dataDir, 'outbox
 
 /**
  * Email (contract "Email"): the reactor fills the outbox from the event log, the sender
- * delivers it. Exactly one process of a deployment may run this — today a deployment is one
- * process; with several, only the holder of the sender role (a lease) is to call it.
+ * delivers it. Every process runs both; the outbox takes each event's messages once, and
+ * only the holder of the sender role (a lease) delivers.
  */
 export async function startEmailDelivery(deps: EmailDeliveryDeps): Promise<EmailDelivery> {
   const { config, logger } = deps;
@@ -37,9 +38,11 @@ export async function startEmailDelivery(deps: EmailDeliveryDeps): Promise<Email
     config.smtpUrl === null
       ? new EmlFileTransport(emlFolder(config.dataDir), config.mailFrom, logger)
       : new SmtpTransport(config.smtpUrl, config.mailFrom);
+  const lease = new SqliteSenderLease(outboxFile(config.dataDir));
   const sender = new EmailSender(
     outbox,
     transport,
+    lease,
     createEmailMetrics(deps.registry, outbox),
     logger,
     deps.sender,
@@ -49,6 +52,7 @@ export async function startEmailDelivery(deps: EmailDeliveryDeps): Promise<Email
     await reactor.start();
   } catch (error) {
     transport.close();
+    await lease.release();
     await outbox.close();
     throw error;
   }

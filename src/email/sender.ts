@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { classifyDeliveryError, describeDeliveryError, type FailureKind } from './delivery-errors';
 import type { EmailMetrics } from './email-metrics';
 import type { EmailOutbox, OutboxEntry } from './outbox';
+import type { SenderRole } from './sender-role';
 import type { MailTransport } from './transports';
 
 export interface SenderOptions {
@@ -28,6 +29,8 @@ export const SENDER_DEFAULTS: Required<SenderOptions> = {
 
 /** Nothing pending: look again at least this often (new messages also wake the sender). */
 const IDLE_RECHECK_MS = 60_000;
+/** Another process is the sender: ask again this often whether the role is free. */
+const ROLE_RECHECK_MS = 5_000;
 
 const backoff = (base: number, max: number, failures: number): number =>
   Math.min(max, base * 2 ** Math.min(Math.max(failures - 1, 0), 20));
@@ -47,6 +50,7 @@ export class EmailSender {
   constructor(
     private readonly outbox: EmailOutbox,
     private readonly transport: MailTransport,
+    private readonly role: SenderRole,
     private readonly metrics: EmailMetrics,
     private readonly logger: Logger,
     options: SenderOptions = {},
@@ -71,6 +75,7 @@ export class EmailSender {
     this.wake();
     await this.loop;
     this.transport.close();
+    await this.role.release();
   }
 
   private async run(): Promise<void> {
@@ -79,6 +84,10 @@ export class EmailSender {
         const pause = this.pausedUntil - Date.now();
         if (pause > 0) {
           await this.sleep(pause);
+          continue;
+        }
+        if (!(await this.role.held())) {
+          await this.sleep(ROLE_RECHECK_MS);
           continue;
         }
         const entries = await this.outbox.due(Date.now(), this.options.batchSize);

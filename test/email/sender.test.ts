@@ -6,6 +6,7 @@ import { createEmailMetrics } from '../../src/email/email-metrics';
 import { messageIdFor } from '../../src/email/message-id';
 import { EmailSender } from '../../src/email/sender';
 import { SqliteEmailOutbox, outboxFile } from '../../src/email/sqlite-outbox';
+import { SqliteSenderLease } from '../../src/email/sqlite-sender-lease';
 import { SmtpTransport } from '../../src/email/transports';
 import { SmtpTestServer, type SmtpTestServerOptions } from '../support/smtp-test-server';
 import { tempDir, waitUntil } from '../support/temp';
@@ -21,37 +22,51 @@ const message = (userId: string, n: number): EmailMessage => ({
   date: '2026-01-02T03:04:05.000Z',
 });
 
-/** The sender on a real SQLite outbox and a real SMTP server, with short retry delays. */
-async function harness(smtpOptions: SmtpTestServerOptions) {
-  const data = tempDir('saas-email-');
-  const smtp = new SmtpTestServer(smtpOptions);
-  await smtp.start();
-  const outbox = new SqliteEmailOutbox(outboxFile(data.dir));
+const FAST = {
+  retryBaseMs: 20,
+  maxRetryDelayMs: 100,
+  pauseBaseMs: 20,
+  maxPauseMs: 100,
+  deadAfterPermanentFailures: 3,
+};
+
+/** A sender on the outbox file in `dir`, as one process of a deployment would run it. */
+function senderOn(dir: string, smtpUrl: string) {
+  const outbox = new SqliteEmailOutbox(outboxFile(dir));
   const registry = new Registry();
-  const metrics = createEmailMetrics(registry, outbox);
   const sender = new EmailSender(
     outbox,
-    new SmtpTransport(smtp.url, 'test@example.com'),
-    metrics,
+    new SmtpTransport(smtpUrl, 'test@example.com'),
+    new SqliteSenderLease(outboxFile(dir)),
+    createEmailMetrics(registry, outbox),
     pino({ level: 'silent' }),
-    {
-      retryBaseMs: 20,
-      maxRetryDelayMs: 100,
-      pauseBaseMs: 20,
-      maxPauseMs: 100,
-      deadAfterPermanentFailures: 3,
-    },
+    FAST,
   );
   const counter = async (name: string) =>
     (await registry.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
   return {
-    smtp,
     outbox,
     sender,
     counter,
     async stop() {
       await sender.stop();
       await outbox.close();
+    },
+  };
+}
+
+/** The sender on a real SQLite outbox and a real SMTP server, with short retry delays. */
+async function harness(smtpOptions: SmtpTestServerOptions) {
+  const data = tempDir('saas-email-');
+  const smtp = new SmtpTestServer(smtpOptions);
+  await smtp.start();
+  const one = senderOn(data.dir, smtp.url);
+  return {
+    ...one,
+    smtp,
+    data,
+    async stop() {
+      await one.stop();
       await smtp.stop();
       data.remove();
     },
@@ -117,6 +132,32 @@ describe('the email sender on a real SMTP server', () => {
       expect(await h.outbox.checkpoint()).toEqual(sqlitePosition(5));
       expect((await h.outbox.due(Date.now(), 10)).map((entry) => entry.message.to.userId)).toEqual(['a']);
     } finally {
+      await h.stop();
+    }
+  });
+
+  test('two processes on one outbox: the lease holder delivers each message once; the other takes over when it stops', async () => {
+    const h = await harness({});
+    const other = senderOn(h.data.dir, h.smtp.url);
+    try {
+      const first = Array.from({ length: 100 }, (_, n) => message('p', n));
+      await h.outbox.enqueue(first, sqlitePosition(1));
+      h.sender.start();
+      other.sender.start();
+      await waitUntil(async () => (await h.outbox.counts()).pending === 0, 20_000);
+      const sent =
+        (await h.counter('email_messages_sent_total')) + (await other.counter('email_messages_sent_total'));
+      expect(sent).toBe(100);
+      expect(new Set(h.smtp.received.map((mail) => mail.messageId)).size).toBe(100);
+      expect(h.smtp.received).toHaveLength(100);
+
+      await h.sender.stop(); // as its process would on shutdown: releases the lease
+      await other.outbox.enqueue([message('q', 1)], sqlitePosition(2));
+      other.sender.wake();
+      await waitUntil(() => h.smtp.received.length === 101, 20_000);
+      expect(h.smtp.received[100].messageId).toBe(messageIdFor('event-1', 'q'));
+    } finally {
+      await other.stop();
       await h.stop();
     }
   });
