@@ -71,7 +71,9 @@ describe('a server killed (kill -9) after the SMTP server took a message and bef
     killArmed = true;
     const killed = server;
     // The response may or may not make it out before the crash: the append is what counts.
-    await gql(url, 'owner', ADD_USERS, { input: { accountId, users: ['p2', 'p3'], roles } }).catch(() => null);
+    await gql(url, 'owner', ADD_USERS, { input: { accountId, users: ['p2', 'p3'], roles } }).catch(
+      () => null,
+    );
     expect(await killed.exited).toBeNull();
     const takenAtTheCrash = smtp.received[1];
 
