@@ -64,6 +64,7 @@ export class EmlFileTransport implements MailTransport {
 
   async send(message: EmailMessage): Promise<void> {
     const info = (await this.transporter.sendMail(toMailOptions(message, this.from))) as { message: Buffer };
+    mkdirSync(this.folder, { recursive: true }); // also when someone cleared it away meanwhile
     const file = path.join(this.folder, emlFileName(message.messageId));
     // Renamed into place, so a crash never leaves half a message behind.
     const partial = `${file}.partial`;
