@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { SenderRole } from './sender-role';
 
 /**
@@ -8,15 +9,34 @@ import type { SenderRole } from './sender-role';
  */
 export const SENDER_LEASE_MS = 120_000;
 
-/** The sender role as a lease in a SQLite file: held by one holder until it lapses. */
+/** `host:pid:random`: who holds the lease, and whether that process still runs (on this host). */
+const newHolder = (): string => `${hostname()}:${process.pid}:${randomUUID()}`;
+
+/** True when `holder` was a process on this host that no longer runs (it crashed: its lease is free). */
+function holderGone(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * The sender role as a lease in a SQLite file: held by one holder until it lapses, or at once
+ * free when its holder was a process on this host that has died.
+ */
 export class SqliteSenderLease implements SenderRole {
   private readonly db: Database.Database;
   private readonly take;
   private readonly drop;
+  private readonly current;
 
   constructor(
     file: string,
-    private readonly holder: string = randomUUID(),
+    private readonly holder: string = newHolder(),
     private readonly leaseMs: number = SENDER_LEASE_MS,
   ) {
     this.db = new Database(file);
@@ -33,10 +53,13 @@ export class SqliteSenderLease implements SenderRole {
        WHERE sender_lease.holder = excluded.holder OR sender_lease.expires_at < ?`,
     );
     this.drop = this.db.prepare<[string]>('DELETE FROM sender_lease WHERE holder = ?');
+    this.current = this.db.prepare<[], string>('SELECT holder FROM sender_lease WHERE id = 1').pluck();
   }
 
   async held(): Promise<boolean> {
     const now = Date.now();
+    const holder = this.current.get();
+    if (holder !== undefined && holder !== this.holder && holderGone(holder)) this.drop.run(holder);
     return this.take.run(this.holder, now + this.leaseMs, now).changes === 1;
   }
 
