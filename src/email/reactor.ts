@@ -12,8 +12,7 @@ import {
 } from './reactor-state';
 import { renderEmail, type EmailContent } from './render';
 import {
-  accessApprovedEmail,
-  accessDeclinedEmail,
+  accessDecisionEmail,
   accessReminderEmail,
   accessRequestedEmail,
   externalGroupAccessGrantedEmail,
@@ -107,25 +106,17 @@ export function emailsFor(state: EmailReactorState, stored: StoredEvent): EmailM
         accessReminderEmail({ ...g, ...facts, remindersSent: d.remindersSent }),
       );
     }
-    case 'AccessApproved': {
-      const d = event.data;
-      return to('ACCESS_APPROVED', [d.requesterId], (g) =>
-        accessApprovedEmail({
-          ...g,
-          accountName: account.name,
-          decidedByName: nameOf(d.decidedBy),
-          roles: roles(d.roles),
-          message: d.message,
-        }),
-      );
-    }
+    case 'AccessApproved':
     case 'AccessDeclined': {
       const d = event.data;
-      return to('ACCESS_DECLINED', [d.requesterId], (g) =>
-        accessDeclinedEmail({
+      const approved = event.type === 'AccessApproved';
+      return to(approved ? 'ACCESS_APPROVED' : 'ACCESS_DECLINED', [d.requesterId], (g) =>
+        accessDecisionEmail({
           ...g,
+          decision: approved ? 'approved' : 'declined',
           accountName: account.name,
           decidedByName: nameOf(d.decidedBy),
+          roles: approved ? roles(event.data.roles) : [],
           message: d.message,
         }),
       );

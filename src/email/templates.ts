@@ -80,28 +80,24 @@ export function accessReminderEmail(a: Greeting & RequestFacts & { remindersSent
   };
 }
 
-export function accessApprovedEmail(
-  a: Greeting & { accountName: string; decidedByName: string; roles: string[]; message: string | null },
+export function accessDecisionEmail(
+  a: Greeting & {
+    decision: 'approved' | 'declined';
+    accountName: string;
+    decidedByName: string;
+    /** The roles an approval gave (none for a decline). */
+    roles: string[];
+    message: string | null;
+  },
 ): EmailContent {
   return {
-    subject: `Your access request for ${a.accountName} was approved`,
+    subject: `Your access request for ${a.accountName} was ${a.decision}`,
     paragraphs: [
       hello(a),
-      { text: `${a.decidedByName} approved your access request for the Smart Account "${a.accountName}".` },
+      {
+        text: `${a.decidedByName} ${a.decision} your access request for the Smart Account "${a.accountName}".`,
+      },
       ...(a.roles.length > 0 ? [{ text: `Your roles: ${a.roles.join(', ')}.` }] : []),
-      ...optionalMessage(a.decidedByName, a.message),
-    ],
-  };
-}
-
-export function accessDeclinedEmail(
-  a: Greeting & { accountName: string; decidedByName: string; message: string | null },
-): EmailContent {
-  return {
-    subject: `Your access request for ${a.accountName} was declined`,
-    paragraphs: [
-      hello(a),
-      { text: `${a.decidedByName} declined your access request for the Smart Account "${a.accountName}".` },
       ...optionalMessage(a.decidedByName, a.message),
     ],
   };
