@@ -67,6 +67,12 @@ describe('a server killed (kill -9) after the SMTP server took a message and bef
     const roles = [{ role: 'SMART_ACCOUNT_VIEWER' }];
     await gql(url, 'owner', ADD_USERS, { input: { accountId, users: ['p1'], roles } });
     await waitUntil(() => smtp.received.length === 1, 10_000);
+    // …and the server has recorded it as sent (it has the SMTP server's answer).
+    const sentCount = async () => {
+      const metrics = await (await fetch(new URL('/metrics', url))).text();
+      return /^email_messages_sent_total (\d+)$/m.exec(metrics)?.[1];
+    };
+    await waitUntil(async () => (await sentCount()) === '1', 10_000);
 
     killArmed = true;
     const killed = server;
