@@ -33,8 +33,7 @@ describe('the entry point and the token command', () => {
       body: JSON.stringify({ query: '{ me { userId email } }' }),
     });
     expect(await response.json()).toEqual({ data: { me: { userId: 'alice', email: 'alice@example.com' } } });
-    // Two processes compile the sources on start (ts-node): slow on a loaded machine.
-  }, 90_000);
+  });
 
   test('SIGTERM shuts the server down cleanly', async () => {
     const running = server;
