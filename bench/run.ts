@@ -457,7 +457,7 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   out();
-  out('6. Email, on a new server and DATA_DIR, with a local SMTP server in this process');
+  out('7. Email, on a new server and DATA_DIR, with a local SMTP server in this process');
   await benchEmail(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
