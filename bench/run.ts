@@ -12,6 +12,7 @@ import { accountDecider, accountStreamId, type Role } from '../src/domain/accoun
 import type { Actor } from '../src/domain/decider';
 import type { EventStore } from '../src/eventstore/port';
 import { GraphQLClient } from './client';
+import { benchEmail } from './email';
 import { benchEventStores } from './event-stores';
 import { measureFanOut } from './fanout';
 import { benchHistory } from './history';
@@ -467,6 +468,9 @@ async function main(): Promise<void> {
   await benchEventStores(out);
   out();
   await benchHistory(out);
+  out();
+  out('8. Email, on a new server and DATA_DIR, with a local SMTP server in this process');
+  await benchEmail(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

@@ -6,6 +6,7 @@ import { accountQueries } from '../../projections/accounts';
 import { directoryProjection } from '../../projections/directory';
 import { profileQueries } from '../../projections/profiles';
 import { createTokenVerifier } from '../auth/verifier';
+import { startEmailDelivery } from '../email/email-delivery';
 import { buildGraphQLSchema } from '../graphql/schema';
 import { AccountHistory } from '../history/account-history';
 import { MemoryReadModelStore } from '../readmodel/memory';
@@ -121,6 +122,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const contexts = new RequestContextFactory(api, verifier, new ProfileRegistration(runner, clock));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const email = await startEmailDelivery({ config, events, logger, registry });
 
   const server = await startServer({
     schema: buildGraphQLSchema(),
@@ -144,6 +146,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       };
     },
     onClose: async () => {
+      await email.stop();
       await projector.stop();
       await events.close();
       await readModels.close();

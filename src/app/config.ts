@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { checkSmtpUrl } from '../email/smtp-url';
 
 export interface Config {
   port: number;
@@ -71,7 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: text(env, 'AUTH_ISSUER'),
       audience: text(env, 'AUTH_AUDIENCE'),
     },
-    smtpUrl: text(env, 'SMTP_URL'),
+    smtpUrl: checkSmtpUrl(text(env, 'SMTP_URL')),
     mailFrom: text(env, 'MAIL_FROM') ?? 'Smart Account access <no-reply@localhost>',
     accessReminderIntervalSeconds: integer(env, 'ACCESS_REMINDER_INTERVAL_SECONDS', 86400, 0, 365 * 86400),
     production: env.NODE_ENV === 'production',

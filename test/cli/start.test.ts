@@ -1,6 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp';
 
 const root = path.resolve(__dirname, '../..');
@@ -9,36 +10,17 @@ const root = path.resolve(__dirname, '../..');
 jest.setTimeout(120_000);
 const run = promisify(execFile);
 
-/** The server's entry point, as `npm start` runs it (from source here, to skip the build). */
-function startServer(env: NodeJS.ProcessEnv): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/app/main.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /"url":"(http:[^"]+)"/.exec(output);
-      if (listening) resolve(listening[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, url };
-}
-
 describe('the entry point and the token command', () => {
   const data = tempDir('saas-start-');
   const env = { ...process.env, DATA_DIR: data.dir, PORT: '0', LOG_LEVEL: 'info', AUTH_JWT_SECRET: '' };
-  let server: ReturnType<typeof startServer> | null = null;
+  let server: ReturnType<typeof startServerProcess> | null = null;
   afterAll(() => {
     server?.child.kill('SIGTERM');
     data.remove();
   });
 
   test('a server started on an empty DATA_DIR serves `me` to a token from `npm run token`', async () => {
-    server = startServer(env);
+    server = startServerProcess(env);
     const url = await server.url;
     const { stdout } = await run(
       process.execPath,

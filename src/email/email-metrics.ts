@@ -1,0 +1,40 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EmailOutbox } from './outbox';
+
+export interface EmailMetrics {
+  sent: Counter;
+  retried: Counter;
+  dead: Counter;
+}
+
+/** `/metrics`: delivered, retried and dead-lettered messages, and what the outbox holds. */
+export function createEmailMetrics(registry: Registry, outbox: EmailOutbox): EmailMetrics {
+  new Gauge<'state'>({
+    name: 'email_outbox_messages',
+    help: 'Messages in the email outbox, by state (pending, dead)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const { pending, dead } = await outbox.counts();
+      this.set({ state: 'pending' }, pending);
+      this.set({ state: 'dead' }, dead);
+    },
+  });
+  return {
+    sent: new Counter({
+      name: 'email_messages_sent_total',
+      help: 'Email messages accepted by the SMTP server (or written to DATA_DIR/outbox/)',
+      registers: [registry],
+    }),
+    retried: new Counter({
+      name: 'email_messages_retried_total',
+      help: 'Failed email deliveries that will be tried again',
+      registers: [registry],
+    }),
+    dead: new Counter({
+      name: 'email_messages_dead_total',
+      help: 'Email messages given up on after repeated permanent refusals (kept as dead letters)',
+      registers: [registry],
+    }),
+  };
+}
