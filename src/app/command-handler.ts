@@ -90,6 +90,8 @@ export class CommandHandler {
         if (attempt >= maxAttempts) {
           throw conflict('The account was changed by others at the same time; please try again');
         }
+        // Writers in other processes raced us: a short random wait keeps them from racing again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
   }
