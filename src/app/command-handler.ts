@@ -7,7 +7,7 @@ import {
   type DomainEvent,
 } from '../domain/decider';
 import { conflict } from '../domain/errors';
-import type { EventMetadata, EventStore, NewEvent, Position } from '../eventstore/port';
+import type { ChangeMark, EventMetadata, EventStore, NewEvent, Position } from '../eventstore/port';
 import { WrongExpectedVersionError } from '../eventstore/port';
 import { KeyedLock } from './keyed-lock';
 
@@ -31,6 +31,8 @@ interface Loaded {
   revision: number;
   /** Global position of that event; null for a new stream. */
   position: Position | null;
+  /** Taken before the stream was last read (null when the store cannot tell changes). */
+  mark: ChangeMark | null;
 }
 
 const PAGE = 1000;
@@ -83,6 +85,8 @@ export class CommandHandler {
           state,
           revision: result.nextExpectedRevision,
           position: result.position,
+          // Taken before this append, so the next read checks the stream once more.
+          mark: loaded.mark,
         });
         return { events: decided, state, position: result.position, basedOn: result.position };
       } catch (error) {
@@ -105,6 +109,8 @@ export class CommandHandler {
     // will still see everything committed before they asked (many subscribers re-checking
     // their access on one update cost one read, not one each).
     const key = cacheKey(decider, streamId);
+    const fresh = this.unchangedCached(key, streamId);
+    if (fresh) return { state: fresh.state as S, position: fresh.position };
     const queued = this.queuedReads.get(key) as Promise<{ state: S; position: Position | null }> | undefined;
     if (queued) return queued;
     const read = this.lock.run(streamId, async () => {
@@ -116,11 +122,20 @@ export class CommandHandler {
     return read;
   }
 
+  /** The cached entry when the store can tell nothing was appended to the stream since it was read. */
+  private unchangedCached(key: string, streamId: string): Loaded | undefined {
+    const cached = this.cache.get(key);
+    if (cached?.mark == null || !this.store.changedSince) return undefined;
+    return this.store.changedSince(streamId, cached.mark) ? undefined : cached;
+  }
+
   private async load<C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     streamId: string,
-  ): Promise<{ state: S; revision: number; position: Position | null }> {
+  ): Promise<Loaded & { state: S }> {
     const key = cacheKey(decider, streamId);
+    // Before the read: whatever is appended after it makes the entry stale.
+    const mark = this.store.changeMark?.() ?? null;
     const cached = this.cache.get(key);
     let state = (cached?.state as S | undefined) ?? decider.initialState();
     let revision = cached?.revision ?? -1;
@@ -134,8 +149,8 @@ export class CommandHandler {
       }
       if (page.length < PAGE) break;
     }
-    this.remember(key, { state, revision, position });
-    return { state, revision, position };
+    this.remember(key, { state, revision, position, mark });
+    return { state, revision, position, mark };
   }
 
   private remember(key: string, loaded: Loaded): void {

@@ -83,6 +83,12 @@ export interface EventSubscription {
 
 export type BatchHandler = (batch: readonly StoredEvent[]) => Promise<void>;
 
+/** Opaque: taken before reading a stream, later asked whether the stream may have changed since. */
+export interface ChangeMark {
+  readonly external: number;
+  readonly local: number;
+}
+
 export interface EventStore {
   /**
    * Appends atomically. Idempotent by event ID: re-appending events whose IDs are already
@@ -96,6 +102,13 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions, handler: BatchHandler): EventSubscription;
   /** Position of the newest event in the log, or null when the log is empty. */
   headPosition(): Promise<Position | null>;
+  /**
+   * Optional, for adapters that can tell cheaply (without reading the stream): `changedSince`
+   * is false only if nothing was appended to the stream after `changeMark()` was taken, by
+   * this store or any other connection or process.
+   */
+  changeMark?(): ChangeMark;
+  changedSince?(streamId: string, mark: ChangeMark): boolean;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type {
   AppendResult,
   BatchHandler,
+  ChangeMark,
   EventMetadata,
   EventStore,
   EventSubscription,
@@ -22,6 +23,8 @@ import {
   retryStartRevision,
   storedMetadata,
 } from './append-rules';
+import { GroupCommit, type Outcome } from './group-commit';
+import { LocalAppends } from './local-appends';
 import { sqlitePosition } from './position';
 import { TailingSubscription } from './tailing-subscription';
 
@@ -62,6 +65,12 @@ interface EventRow {
 
 type InsertRow = Omit<EventRow, 'position'>;
 
+interface AppendRequest {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+}
+
 /** SQLite uses LIMIT -1 for "no limit". */
 const limit = (maxCount: number | undefined): number => (maxCount === undefined ? -1 : Math.max(0, maxCount));
 
@@ -95,7 +104,11 @@ export class SqliteEventStore implements EventStore {
   private readonly allAfterStmt;
   private readonly headStmt;
   private readonly insertStmt;
+  private readonly dataVersionStmt;
   private readonly appendTx;
+  private readonly groupTx;
+  private readonly appends: GroupCommit<AppendRequest, AppendResult>;
+  private readonly localAppends = new LocalAppends();
 
   constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -129,28 +142,32 @@ export class SqliteEventStore implements EventStore {
       `INSERT INTO events (event_id, stream_id, revision, type, occurred_at, data, metadata)
        VALUES (@event_id, @stream_id, @revision, @type, @occurred_at, @data, @metadata)`,
     );
+    // Changes only when another connection (or process) commits to the file.
+    this.dataVersionStmt = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     this.appendTx = this.db.transaction(this.appendInTransaction.bind(this));
+    this.groupTx = this.db.transaction(this.appendGroupInTransaction.bind(this));
+    this.appends = new GroupCommit((requests) => this.commitGroup(requests));
   }
 
+  /** Concurrent appends share one transaction and one fsync (group commit); each keeps its own checks. */
   async append(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     assertDistinctEventIds(streamId, events);
-    let outcome: { result: AppendResult; wrote: boolean };
-    try {
-      outcome = this.appendTx.immediate(streamId, events, expected);
-    } catch (error) {
-      // Only reachable if an event ID is already stored in another stream (or the schema is written
-      // to outside this adapter): the database's uniqueness rules have the last word.
-      if (isUniqueViolation(error)) {
-        throw new WrongExpectedVersionError(streamId, expected, this.lastRevision(streamId));
-      }
-      throw error;
-    }
-    if (outcome.wrote) this.subscriptions.forEach((s) => s.wake());
-    return outcome.result;
+    return this.appends.submit({ streamId, events, expected });
+  }
+
+  changeMark(): ChangeMark {
+    return { external: this.dataVersionStmt.get() ?? 0, local: this.localAppends.current };
+  }
+
+  changedSince(streamId: string, mark: ChangeMark): boolean {
+    return (
+      this.localAppends.appendedSince(streamId, mark.local) ||
+      (this.dataVersionStmt.get() ?? 0) !== mark.external
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -197,6 +214,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.appends.flush();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     if (this.db.open) this.db.close();
   }
@@ -207,6 +225,40 @@ export class SqliteEventStore implements EventStore {
 
   private lastRevision(streamId: string): number | null {
     return this.lastRevisionStmt.get(streamId) ?? null;
+  }
+
+  private commitGroup(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+    const { outcomes, wrote } = this.groupTx.immediate(requests);
+    if (wrote) this.subscriptions.forEach((s) => s.wake());
+    return outcomes;
+  }
+
+  /** Each append in its own savepoint: a failing one is rolled back alone. */
+  private appendGroupInTransaction(requests: readonly AppendRequest[]): {
+    outcomes: Outcome<AppendResult>[];
+    wrote: boolean;
+  } {
+    let wrote = false;
+    const outcomes = requests.map(({ streamId, events, expected }): Outcome<AppendResult> => {
+      try {
+        const outcome = this.appendTx(streamId, events, expected);
+        wrote ||= outcome.wrote;
+        return { ok: true, value: outcome.result };
+      } catch (error) {
+        // SQLite rolled the whole transaction back (disk full, I/O error): nothing of the group holds.
+        if (!this.db.inTransaction) throw error;
+        // Only reachable if an event ID is already stored in another stream (or the schema is written
+        // to outside this adapter): the database's uniqueness rules have the last word.
+        if (isUniqueViolation(error)) {
+          return {
+            ok: false,
+            error: new WrongExpectedVersionError(streamId, expected, this.lastRevision(streamId)),
+          };
+        }
+        return { ok: false, error };
+      }
+    });
+    return { outcomes, wrote };
   }
 
   private appendInTransaction(
@@ -234,6 +286,7 @@ export class SqliteEventStore implements EventStore {
       };
     }
 
+    this.localAppends.record(streamId);
     let revision = actual ?? -1;
     let position: number | bigint = 0;
     for (const event of events) {
