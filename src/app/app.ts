@@ -5,6 +5,7 @@ import { accessRequestQueries } from '../../projections/access-requests';
 import { accountQueries } from '../../projections/accounts';
 import { directoryProjection } from '../../projections/directory';
 import { profileQueries } from '../../projections/profiles';
+import { cachedTokenVerifier } from '../auth/cached-verifier';
 import { createTokenVerifier } from '../auth/verifier';
 import { startEmailDelivery } from '../email/email-delivery';
 import { buildGraphQLSchema } from '../graphql/schema';
@@ -118,7 +119,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       : error;
   }
 
-  const verifier = createTokenVerifier(config.auth, config.dataDir, logger);
+  const verifier = cachedTokenVerifier(createTokenVerifier(config.auth, config.dataDir, logger));
   const contexts = new RequestContextFactory(api, verifier, new ProfileRegistration(runner, clock));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
