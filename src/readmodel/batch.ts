@@ -1,4 +1,5 @@
 import type { JsonValue } from '../eventstore/port';
+import { mutableJsonCopy } from './frozen';
 import type { ReadModelReader, WriteOp } from './port';
 import type { Notification, ProjectionTx } from './projection';
 
@@ -14,7 +15,9 @@ export class BatchTx implements ProjectionTx {
     const local = this.pending.get(key);
     if (local === null) return undefined;
     if (local !== undefined) return JSON.parse(local) as T;
-    return this.reader.get<T>(key);
+    // Projections may change what they read; the store's documents may be frozen.
+    const stored = await this.reader.get<T>(key);
+    return stored === undefined ? undefined : mutableJsonCopy(stored);
   }
 
   set(key: string, value: JsonValue): void {

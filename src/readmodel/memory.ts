@@ -1,4 +1,5 @@
 import type { JsonValue, Position } from '../eventstore/port';
+import { deepFreeze, frozenJsonCopy } from './frozen';
 import type { ReadModelEntry, ReadModelStore, ScoredMember, WriteOp } from './port';
 
 /** A member's change within one commit: its new score, or null when it is removed. */
@@ -21,6 +22,14 @@ class SortedSet {
   private readonly scores = new Map<string, number>();
   private entries: ScoredMember[] = [];
 
+  /** From entries already in (score, member) order, as `afterScore` hands them out. */
+  static fromSorted(entries: readonly ScoredMember[]): SortedSet {
+    const set = new SortedSet();
+    set.entries = entries.map((entry) => Object.freeze({ member: entry.member, score: entry.score }));
+    for (const entry of set.entries) set.scores.set(entry.member, entry.score);
+    return set;
+  }
+
   get size(): number {
     return this.entries.length;
   }
@@ -33,7 +42,7 @@ class SortedSet {
     if (this.scores.get(member) === score) return;
     this.remove(member);
     this.scores.set(member, score);
-    this.entries.splice(this.indexOf(score, member), 0, { member, score });
+    this.entries.splice(this.indexOf(score, member), 0, Object.freeze({ member, score }));
   }
 
   remove(member: string): void {
@@ -66,7 +75,7 @@ class SortedSet {
         this.scores.delete(member);
       } else {
         this.scores.set(member, score);
-        inserted.push({ member, score });
+        inserted.push(Object.freeze({ member, score }));
       }
     }
     if (moved.size === 0 && inserted.length === 0) return;
@@ -111,7 +120,8 @@ class SortedSet {
       start = this.indexOf(score, '');
       while (start < this.entries.length && this.entries[start].score <= score) start++;
     }
-    return this.entries.slice(start, start + limit).map((e) => ({ ...e }));
+    // Entries are frozen: handed out without copying.
+    return this.entries.slice(start, start + limit);
   }
 
   withPrefix(prefix: string, limit: number): string[] {
@@ -130,6 +140,16 @@ function replaceMap<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
   for (const [key, value] of source) target.set(key, value);
 }
 
+function* orderedEntries(sets: ReadonlyMap<string, SortedSet>): Iterable<[string, ScoredMember[]]> {
+  for (const [key, set] of sets) yield [key, set.afterScore(undefined, set.size)];
+}
+
+export interface MemoryStoreState {
+  values: Iterable<[string, JsonValue]>;
+  sets: Iterable<[string, ScoredMember[]]>;
+  checkpoints: Array<[string, Position]>;
+}
+
 /** One commit's writes to the sorted set of one key. */
 interface SetWrites {
   /** A `set` or `del` of the key came first: the set as it was is gone. */
@@ -140,17 +160,18 @@ interface SetWrites {
 
 /** The in-process read-model store: the default when REDIS_URL is not set. */
 export class MemoryReadModelStore implements ReadModelStore {
-  private readonly values = new Map<string, string>();
+  /** Frozen copies: readers get them as they are, no parse or clone per read. */
+  private readonly values = new Map<string, JsonValue>();
   private readonly sets = new Map<string, SortedSet>();
   private readonly checkpoints = new Map<string, Position>();
 
+  /** The stored document itself, deeply frozen (readers must not change it). */
   async get<T extends JsonValue>(key: string): Promise<T | undefined> {
-    const text = this.values.get(key);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    return this.values.get(key) as T | undefined;
   }
 
   async getMany<T extends JsonValue>(keys: readonly string[]): Promise<(T | undefined)[]> {
-    return Promise.all(keys.map((key) => this.get<T>(key)));
+    return keys.map((key) => this.values.get(key) as T | undefined);
   }
 
   async sortedRange(key: string, options: { afterScore?: number; limit: number }): Promise<ScoredMember[]> {
@@ -176,8 +197,8 @@ export class MemoryReadModelStore implements ReadModelStore {
   async commit(projection: string, ops: readonly WriteOp[], checkpoint: Position): Promise<void> {
     // First what the ops come to per key (nothing is changed yet, so a value that cannot be
     // serialized fails the whole commit), then the changes.
-    // Values are stored as JSON text so callers never share mutable objects with the store.
-    const values = new Map<string, string | null>();
+    // Values are stored as frozen copies so callers never share mutable objects with the store.
+    const values = new Map<string, JsonValue | null>();
     const sets = new Map<string, SetWrites>();
     const setWrites = (key: string): SetWrites => {
       let writes = sets.get(key);
@@ -189,7 +210,7 @@ export class MemoryReadModelStore implements ReadModelStore {
         case 'set':
         case 'del': {
           // Either replaces the key: any sorted set of that key goes, with the changes to it so far.
-          values.set(op.key, op.op === 'set' ? JSON.stringify(op.value) : null);
+          values.set(op.key, op.op === 'set' ? frozenJsonCopy(op.value) : null);
           const writes = sets.get(op.key);
           if (writes) {
             writes.replaced = true;
@@ -207,9 +228,9 @@ export class MemoryReadModelStore implements ReadModelStore {
           break;
       }
     }
-    for (const [key, text] of values) {
-      if (text === null) this.values.delete(key);
-      else this.values.set(key, text);
+    for (const [key, value] of values) {
+      if (value === null) this.values.delete(key);
+      else this.values.set(key, value);
     }
     for (const [key, writes] of sets) this.applySetWrites(key, writes);
     this.checkpoints.set(projection, checkpoint);
@@ -232,16 +253,35 @@ export class MemoryReadModelStore implements ReadModelStore {
   }
 
   async *entries(): AsyncIterable<ReadModelEntry> {
-    for (const [key, text] of [...this.values])
-      yield { key, kind: 'value', value: JSON.parse(text) as JsonValue };
+    for (const [key, value] of [...this.values]) yield { key, kind: 'value', value };
     for (const [key, set] of [...this.sets])
       yield { key, kind: 'sortedSet', members: set.afterScore(undefined, set.size) };
+  }
+
+  /** Everything stored, for a snapshot: documents, sorted sets (in order) and checkpoints. */
+  exportState(): MemoryStoreState {
+    return {
+      values: this.values.entries(),
+      sets: orderedEntries(this.sets),
+      checkpoints: [...this.checkpoints],
+    };
+  }
+
+  /** Replaces everything with a snapshot's contents (documents are frozen as they come in). */
+  importState(state: MemoryStoreState): void {
+    this.values.clear();
+    this.sets.clear();
+    this.checkpoints.clear();
+    for (const [key, value] of state.values) this.values.set(key, deepFreeze(value));
+    for (const [key, entries] of state.sets)
+      if (entries.length > 0) this.sets.set(key, SortedSet.fromSorted(entries));
+    for (const [projection, checkpoint] of state.checkpoints) this.checkpoints.set(projection, checkpoint);
   }
 
   /** Everything stored, in key order: lets tests compare two stores. */
   dump(): Array<[string, JsonValue | ScoredMember[]]> {
     const entries: Array<[string, JsonValue | ScoredMember[]]> = [
-      ...[...this.values].map(([key, text]): [string, JsonValue] => [key, JSON.parse(text) as JsonValue]),
+      ...[...this.values],
       ...[...this.sets].map(([key, set]): [string, ScoredMember[]] => [
         key,
         set.afterScore(undefined, set.size),

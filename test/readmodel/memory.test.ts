@@ -97,11 +97,13 @@ describe('MemoryReadModelStore sorted sets', () => {
     expect(await store.sortedCount('missing')).toBe(0);
   });
 
-  it('hands out copies: changing a returned entry changes nothing stored', async () => {
+  it('hands out frozen entries: nothing stored can be changed through them', async () => {
     const store = new MemoryReadModelStore();
     await commit(store, [add('k', 'a', 1)]);
     const [entry] = await all(store, 'k');
-    entry.score = 99;
+    expect(() => {
+      entry.score = 99;
+    }).toThrow(TypeError);
     expect(await all(store, 'k')).toEqual([{ member: 'a', score: 1 }]);
   });
 
@@ -229,6 +231,10 @@ describe('MemoryReadModelStore sorted sets', () => {
       set('d', 2),
     ]);
     value.list.push(3);
+    expect(await store.get('a')).toEqual({ list: [1, 2] });
+    // Handed out as stored, without a copy per read: frozen, so no reader can change it.
+    const read = await store.get<{ list: number[] }>('a');
+    expect(() => read?.list.push(4)).toThrow(TypeError);
     expect(await store.get('a')).toEqual({ list: [1, 2] });
     expect(await store.getMany(['b', 'c', 'd'])).toEqual([undefined, 'x', 2]);
   });
