@@ -26,7 +26,9 @@ import { CommandRunner } from './command-runner';
 import type { Config } from './config';
 import { openEventStore } from './event-store';
 import { historyExportRoutes } from './history-export';
+import { PendingReactions } from './pending-reactions';
 import { ProfileRegistration } from './profile-registration';
+import { restoreReadModels, saveReadModels, snapshotFile } from './read-model-snapshots';
 import { LiveUpdates } from './live-updates';
 import { startReactor } from './reactors/reactor';
 import { revokeGrantsOfDeletedGroups } from './reactors/revoke-grants-of-deleted-groups';
@@ -94,22 +96,27 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
     history,
     reminderIntervalSeconds: config.accessReminderIntervalSeconds,
   };
+  // Tracked so that no read-model snapshot skips a reaction that has not succeeded.
+  const reactions = new PendingReactions();
   // Before the replay, so a revocation a crash interrupted is made up for at the next start.
   startReactor(
-    revokeGrantsOfDeletedGroups(queries.accessRequests, directoryProjection.name),
+    reactions.watch(revokeGrantsOfDeletedGroups(queries.accessRequests, directoryProjection.name)),
     projector,
-    ({ accountId, command }) => runner.execute(accountDecider, accountStreamId(accountId), command),
+    ({ accountId, command }) =>
+      reactions.track(runner.execute(accountDecider, accountStreamId(accountId), command)),
     logger,
   );
-  return { events, readModels, projector, runner, live, api };
+  return { events, readModels, projector, runner, live, api, reactions };
 }
 
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.now ?? (() => new Date());
-  const { events, readModels, projector, runner, live, api } = wire(config, logger, clock);
+  const { events, readModels, projector, runner, live, api, reactions } = wire(config, logger, clock);
+  const snapshot = snapshotFile(config.dataDir);
   try {
+    await restoreReadModels(snapshot, events, readModels, allProjections, logger);
     await startProjectorWithProgress(events, projector, logger, 10 * 60_000);
   } catch (error) {
     await projector.stop();
@@ -149,6 +156,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onClose: async () => {
       await email.stop();
       await projector.stop();
+      // Only when every reaction is done: their events before the snapshot are not replayed again.
+      if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, readModels);
+      else
+        logger.warn(
+          'a reaction failed or is pending: no read-model snapshot; the next start replays the whole log',
+        );
       await events.close();
       await readModels.close();
     },
