@@ -6,6 +6,7 @@ import {
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { httpStatusForCode, findDomainError, type ErrorFormatter } from './errors';
+import { jitGateway } from './jit-gateway';
 import { MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
 import { requestLogPlugin } from './request-log/http';
@@ -51,7 +52,8 @@ export function createApollo<Ctx extends object>(options: ApolloOptions<Ctx>): A
   // Apollo's landing page loads Apollo Sandbox from a CDN; development serves GraphiQL instead (ide/).
   plugins.push(ApolloServerPluginLandingPageDisabled());
   return new ApolloServer<Ctx>({
-    schema: options.schema,
+    // graphql-jit executes (compiled once per document); Apollo parses, validates, formats.
+    gateway: jitGateway(options.schema),
     formatError: options.formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
