@@ -22,11 +22,14 @@ class SortedSet {
   private readonly scores = new Map<string, number>();
   private entries: ScoredMember[] = [];
 
-  /** From entries already in (score, member) order, as `afterScore` hands them out. */
-  static fromSorted(entries: readonly ScoredMember[]): SortedSet {
+  /** Takes over entries already in (score, member) order, as `afterScore` hands them out. */
+  static fromSorted(entries: ScoredMember[]): SortedSet {
     const set = new SortedSet();
-    set.entries = entries.map((entry) => Object.freeze({ member: entry.member, score: entry.score }));
-    for (const entry of set.entries) set.scores.set(entry.member, entry.score);
+    for (const entry of entries) {
+      Object.freeze(entry);
+      set.scores.set(entry.member, entry.score);
+    }
+    set.entries = entries;
     return set;
   }
 
@@ -267,7 +270,10 @@ export class MemoryReadModelStore implements ReadModelStore {
     };
   }
 
-  /** Replaces everything with a snapshot's contents (documents are frozen as they come in). */
+  /**
+   * Replaces everything with a snapshot's contents, taking them over (documents and entries
+   * are frozen in place, not copied).
+   */
   importState(state: MemoryStoreState): void {
     this.values.clear();
     this.sets.clear();
