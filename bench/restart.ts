@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startApp, type RunningApp } from '../src/app/app';
-import { loadConfig } from '../src/app/config';
+import { loadConfig, type Config } from '../src/app/config';
 import { openEventStore } from '../src/app/event-store';
 import { snapshotFile } from '../src/app/read-model-snapshots';
 import type { AccountEvent } from '../src/domain/account/events';
@@ -131,6 +131,32 @@ function accountStreams(remaining: number): Array<[string, AccountEvent[]]> {
   });
 }
 
+/**
+ * Starts a server on the config's DATA_DIR twice: with a full replay of the log (any snapshot
+ * removed first), then, after the graceful stop wrote one, from the snapshot.
+ */
+export async function measureRestarts(config: Config, indent = '  '): Promise<void> {
+  const logger = pino({ level: 'silent' });
+  const start = async (): Promise<{ app: RunningApp; ms: number }> => {
+    let app: RunningApp | undefined;
+    const ms = await timeMs(async () => {
+      app = await startApp(config, { logger });
+    });
+    if (app === undefined) throw new Error('the app did not start');
+    return { app, ms };
+  };
+  rmSync(snapshotFile(config.dataDir), { force: true });
+  const full = await start();
+  const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+  const closeMs = await timeMs(() => full.app.close());
+  const snapshotMiB = Math.round(statSync(snapshotFile(config.dataDir)).size / 2 ** 20);
+  const fromSnapshot = await start();
+  await fromSnapshot.app.close();
+  out(`${indent}start with a full replay:  ${formatMs(full.ms)} (heap ${heapMiB} MiB)`);
+  out(`${indent}graceful stop, writing the snapshot (${snapshotMiB} MiB): ${formatMs(closeMs)}`);
+  out(`${indent}start from the snapshot:   ${formatMs(fromSnapshot.ms)}`);
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-restart-'));
   const config = loadConfig({
@@ -155,29 +181,15 @@ async function main(): Promise<void> {
         .join(' ')})`,
     );
 
-    const logger = pino({ level: 'silent' });
-    let app: RunningApp | undefined;
-    const fullMs = await timeMs(async () => {
-      app = await startApp(config, { logger });
-    });
-    const closeMs = await timeMs(() => (app as RunningApp).close());
-    out(
-      `  start with a full replay:  ${formatMs(fullMs)} (heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB)`,
-    );
-    out(
-      `  graceful stop, writing the snapshot (${Math.round(statSync(snapshotFile(dataDir)).size / 2 ** 20)} MiB): ${formatMs(closeMs)}`,
-    );
-    const snapMs = await timeMs(async () => {
-      app = await startApp(config, { logger });
-    });
-    await (app as RunningApp).close();
-    out(`  start from the snapshot:   ${formatMs(snapMs)}`);
+    await measureRestarts(config);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

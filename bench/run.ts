@@ -16,6 +16,7 @@ import { benchEmail } from './email';
 import { benchEventStores } from './event-stores';
 import { measureFanOut } from './fanout';
 import { benchHistory } from './history';
+import { measureRestarts } from './restart';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
 
@@ -161,15 +162,11 @@ async function bench(config: Config): Promise<void> {
   await headStore.close();
   out();
   out(
-    `5. Restart: a new server on the same DATA_DIR replays the whole log (${thousands(Number(head?.commit ?? 0))} ` +
-      'events) into new in-memory read models',
+    `5. Restart: a new server on the same DATA_DIR (${thousands(Number(head?.commit ?? 0))} events), ` +
+      'with a full replay and from the snapshot the graceful stop writes',
   );
-  let restarted: RunningApp | undefined;
-  const restartMs = await timeMs(async () => {
-    restarted = await startApp(config, { logger: pino({ level: 'silent' }) });
-  });
-  if (restarted === undefined) throw new Error('the app did not restart');
-  out(`   started and replayed in ${formatMs(restartMs)}`);
+  await measureRestarts(config, '   ');
+  const restarted = await startApp(config, { logger: pino({ level: 'silent' }) });
   try {
     await measureReplay(restarted);
   } finally {
