@@ -42,9 +42,15 @@ describe('verifying and rebuilding read models against the log', () => {
   let live: MemoryReadModelStore;
   let projector: Projector;
   let next = 0;
+  // All at once: the SQLite store commits concurrent appends together (group commit), so they
+  // land as promptly as the synchronous appends this test was written against.
   const register = async (count: number) => {
-    for (let i = 0; i < count; i++, next++)
-      await events.append(`profile-user-${next}`, [registered(next)], 'no_stream');
+    await Promise.all(
+      Array.from({ length: count }, () => {
+        const i = next++;
+        return events.append(`profile-user-${i}`, [registered(i)], 'no_stream');
+      }),
+    );
   };
 
   beforeEach(async () => {
