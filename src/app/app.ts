@@ -157,7 +157,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await email.stop();
       await projector.stop();
       // Only when every reaction is done: their events before the snapshot are not replayed again.
-      if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, readModels);
+      if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, readModels, logger);
       else
         logger.warn(
           'a reaction failed or is pending: no read-model snapshot; the next start replays the whole log',

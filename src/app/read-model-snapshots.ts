@@ -63,14 +63,26 @@ export async function restoreReadModels(
   return true;
 }
 
-/** Writes the read models with their checkpoints (call after the projections stopped). */
+/**
+ * Writes the read models with their checkpoints (call after the projections stopped). Never
+ * fails the shutdown: when the log cannot be read or the file written, the next start simply
+ * replays more.
+ */
 export async function saveReadModels(
   file: string,
   events: EventStore,
   store: MemoryReadModelStore,
+  logger: Logger,
 ): Promise<void> {
-  const logId = await logIdOf(events);
-  if (logId === null) return;
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeSnapshot(file, logId, store.exportState());
+  try {
+    const logId = await logIdOf(events);
+    if (logId === null) return;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeSnapshot(file, logId, store.exportState());
+  } catch (error) {
+    logger.warn(
+      { err: error, file },
+      'read-model snapshot not written; the next start replays more of the log',
+    );
+  }
 }

@@ -63,7 +63,7 @@ describe('read-model snapshots', () => {
     await appendProfiles(events, 0, 300);
     const store = new MemoryReadModelStore();
     await project(events, store, allProjections);
-    await saveReadModels(file, events, store);
+    await saveReadModels(file, events, store, logger);
   });
   afterAll(async () => {
     await events.close();
