@@ -138,6 +138,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ...replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
       ...historyExportRoutes(contexts, api, logger),
     ],
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
     readiness: async () => {
       const caughtUp = await projector.caughtUp();
       return {

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
+  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -19,12 +20,18 @@ import {
 } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { RateLimiter } from '../app/rate-limiter';
 import { correlationIdOf, runWithCorrelationId } from './correlation';
+import { fragmentsOf } from './document-limits-plugin';
 import { findDomainError, type ErrorFormatter } from './errors';
 import { MAX_BODY_BYTES, MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
 import type { CallerOf } from './request-log/operation';
 import { WsOperationLog } from './request-log/ws';
+import { operationCost, tooCostlyError } from './query-cost';
+import { tooManySelectionsError } from './selection-count';
+import type { ServerLimits } from './server-limits';
+import { SubscriptionQuota, type SubscriptionHolder } from './subscription-quota';
 
 export type WsContextFactory<Ctx> = (
   connectionParams: Readonly<Record<string, unknown>> | undefined,
@@ -39,6 +46,7 @@ export interface GraphQLWebSocketOptions<Ctx> {
   metrics: ServerMetrics;
   wsContext: WsContextFactory<Ctx>;
   callerOf: CallerOf<Ctx>;
+  limits: ServerLimits;
 }
 
 export interface GraphQLWebSocket {
@@ -47,7 +55,7 @@ export interface GraphQLWebSocket {
   close(): Promise<void>;
 }
 
-interface Connection<Ctx> {
+interface Connection<Ctx> extends SubscriptionHolder {
   readonly socket: WebSocket;
   readonly request: IncomingMessage;
   readonly correlationId: string;
@@ -87,7 +95,12 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 export function createGraphQLWebSocket<Ctx extends object>(
   options: GraphQLWebSocketOptions<Ctx>,
 ): GraphQLWebSocket {
-  const { schema, production, logger, formatError, metrics } = options;
+  const { schema, production, logger, formatError, metrics, limits } = options;
+  const quota = new SubscriptionQuota({
+    perConnection: limits.maxSubscriptionsPerConnection,
+    perUser: limits.maxSubscriptionsPerUser,
+  });
+  const inits = new RateLimiter(limits.connectionInitsPerMinute, 60_000);
   const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   type Ctxt = Context<Record<string, unknown>, Connection<Ctx>>;
 
@@ -115,6 +128,11 @@ export function createGraphQLWebSocket<Ctx extends object>(
   const graphqlWs = makeServer<Record<string, unknown>, Connection<Ctx>>({
     async onConnect(ctx: Ctxt) {
       const connection = ctx.extra;
+      const address = connection.request.socket.remoteAddress ?? 'unknown';
+      if (!inits.take(address, Date.now()).allowed) {
+        connection.socket.close(4429, 'Too many connection requests');
+        return false;
+      }
       try {
         const { context, expiresAt } = await options.wsContext(ctx.connectionParams, connection.request);
         if (connection.socket.readyState !== WebSocket.OPEN) return false;
@@ -123,6 +141,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
           return false;
         }
         connection.context = context;
+        connection.subscriberId = options.callerOf(context);
         if (expiresAt !== null) scheduleExpiry(connection, expiresAt);
         return true;
       } catch (error) {
@@ -152,10 +171,21 @@ export function createGraphQLWebSocket<Ctx extends object>(
         throw error;
       }
       ctx.extra.log.resolved(id, document, payload.operationName);
+      const tooMany = tooManySelectionsError(document, limits.maxSelections);
+      if (tooMany) return [tooMany];
       // The limit rules first and alone, so an oversized document never reaches the costlier rules.
       let errors = validate(schema, document, limitRules);
       if (errors.length === 0) errors = validate(schema, document, validationRules);
       if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      const operation = getOperationAST(document, payload.operationName);
+      if (operation) {
+        const cost = operationCost(schema, fragmentsOf(document.definitions), operation, payload.variables);
+        if (cost > limits.maxCost) return [tooCostlyError(cost, limits.maxCost)];
+        if (operation.operation === 'subscription') {
+          const refused = quota.reserve(ctx.extra, id);
+          if (refused) return [refused];
+        }
+      }
       return {
         schema,
         document,
@@ -185,6 +215,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     },
 
     onError(ctx: Ctxt, id, _payload, errors) {
+      quota.release(ctx.extra, id);
       const formatted = format(errors);
       // An operation refused before it ran (parse, validation) gets no onComplete: count it now.
       if (ctx.extra.running.has(id)) recordError(ctx.extra, id, outcomeOf(formatted));
@@ -196,6 +227,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     },
 
     onComplete(ctx: Ctxt, id) {
+      quota.release(ctx.extra, id);
       const running = ctx.extra.running;
       if (!running.has(id)) return;
       const outcome = running.get(id) ?? 'ok';
@@ -220,6 +252,8 @@ export function createGraphQLWebSocket<Ctx extends object>(
       correlationId,
       running: new Map(),
       log: new WsOperationLog(logger, correlationId),
+      subscriptions: new Set(),
+      subscriberId: null,
     };
     const closed = graphqlWs.opened(
       {
@@ -263,6 +297,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     socket.once('close', (code, reason) => {
       clearInterval(keepalive);
       clearTimeout(connection.expiryTimer);
+      quota.releaseAll(connection);
       closed(code, reason.toString()).catch((error: unknown) => {
         logger.error({ err: error, correlationId: connection.correlationId }, 'WebSocket cleanup failed');
       });
