@@ -10,7 +10,7 @@ export type TextKind = 'line' | 'multiline';
 const LONE_SURROGATE = /\p{Cs}/u;
 const CONTROL_IN_LINE = /[\p{Cc}\u2028\u2029]/u;
 // Tab, LF and CR allowed; every other C0/C1 control (NUL, ESC of ANSI sequences, DEL, …) refused.
-const CONTROL_IN_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+const CONTROL_IN_MULTILINE = /(?![\t\n\r])\p{Cc}/u;
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/u;
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
 // Whitespace, format characters (zero-width space and joiners, soft hyphen, BOM, …) and blank letters.
