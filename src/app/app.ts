@@ -18,6 +18,7 @@ import { profileDecider, profileStreamId } from '../domain/profile/decider';
 import { AccountAccess } from './account-access';
 import { accountCommandRunner, createSmartAccount } from './account-commands';
 import { AccessRequestCommands } from './access-requests';
+import { AppendHealth, dataFolderProbe } from './append-health';
 import type { AppApi, Queries } from './api';
 import { commandMetadata } from './caller';
 import { CommandHandler } from './command-handler';
@@ -52,7 +53,10 @@ export interface AppOptions {
 
 /** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
 function wire(config: Config, logger: Logger, clock: () => Date) {
-  const events = openEventStore(config);
+  const appendHealth = new AppendHealth(
+    config.eventStore === 'sqlite' ? dataFolderProbe(config.dataDir) : null,
+  );
+  const events = appendHealth.track(openEventStore(config));
   const readModels = new MemoryReadModelStore();
   const projector = new Projector(events, readModels, allProjections, logger);
   const runner = new CommandRunner(new CommandHandler(events), projector, logger);
@@ -100,14 +104,14 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
     ({ accountId, command }) => runner.execute(accountDecider, accountStreamId(accountId), command),
     logger,
   );
-  return { events, readModels, projector, runner, live, api };
+  return { events, appendHealth, readModels, projector, runner, live, api };
 }
 
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.now ?? (() => new Date());
-  const { events, readModels, projector, runner, live, api } = wire(config, logger, clock);
+  const { events, appendHealth, readModels, projector, runner, live, api } = wire(config, logger, clock);
   try {
     await startProjectorWithProgress(events, projector, logger, 10 * 60_000);
   } catch (error) {
@@ -141,10 +145,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
     readiness: async () => {
-      const caughtUp = await projector.caughtUp();
+      const [caughtUp, appends] = await Promise.all([projector.caughtUp(), appendHealth.check()]);
       return {
-        ready: caughtUp,
-        details: { eventStore: 'reachable', projections: caughtUp ? 'caught up' : 'behind' },
+        ready: caughtUp && appends.ok,
+        details: {
+          eventStore: appends.ok ? 'reachable' : `appends failing (${appends.reason})`,
+          projections: caughtUp ? 'caught up' : 'behind',
+        },
       };
     },
     onClose: async () => {
