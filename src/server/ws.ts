@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { RateLimiter } from '../app/rate-limiter';
 import { correlationIdOf, runWithCorrelationId } from './correlation';
+import { DocumentCache } from './document-cache';
 import { fragmentsOf } from './document-limits-plugin';
 import { findDomainError, type ErrorFormatter } from './errors';
 import { MAX_BODY_BYTES, MAX_TOKENS, limitRules } from './limits';
@@ -101,6 +102,17 @@ export function createGraphQLWebSocket<Ctx extends object>(
     perUser: limits.maxSubscriptionsPerUser,
   });
   const inits = new RateLimiter(limits.connectionInitsPerMinute, 60_000);
+  const validDocuments = new DocumentCache();
+
+  /** Why a parsed document is refused: size limits first, then graphql's validation; empty when valid. */
+  const validationErrors = (document: DocumentNode): readonly GraphQLError[] => {
+    const tooMany = tooManySelectionsError(document, limits.maxSelections);
+    if (tooMany) return [tooMany];
+    // The limit rules first and alone, so an oversized document never reaches the costlier rules.
+    let errors = validate(schema, document, limitRules);
+    if (errors.length === 0) errors = validate(schema, document, validationRules);
+    return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+  };
   const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   type Ctxt = Context<Record<string, unknown>, Connection<Ctx>>;
 
@@ -163,20 +175,23 @@ export function createGraphQLWebSocket<Ctx extends object>(
 
     onSubscribe(ctx: Ctxt, id, payload): ExecutionArgs | readonly GraphQLError[] {
       ctx.extra.log.started(id, payload.operationName);
+      const cached = validDocuments.get(payload.query);
       let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: MAX_TOKENS });
-      } catch (error) {
-        if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
-        throw error;
+      if (cached) document = cached;
+      else {
+        try {
+          document = parse(payload.query, { maxTokens: MAX_TOKENS });
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+          throw error;
+        }
       }
       ctx.extra.log.resolved(id, document, payload.operationName);
-      const tooMany = tooManySelectionsError(document, limits.maxSelections);
-      if (tooMany) return [tooMany];
-      // The limit rules first and alone, so an oversized document never reaches the costlier rules.
-      let errors = validate(schema, document, limitRules);
-      if (errors.length === 0) errors = validate(schema, document, validationRules);
-      if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      if (!cached) {
+        const errors = validationErrors(document);
+        if (errors.length > 0) return errors;
+        validDocuments.set(payload.query, document);
+      }
       const operation = getOperationAST(document, payload.operationName);
       if (operation) {
         const cost = operationCost(schema, fragmentsOf(document.definitions), operation, payload.variables);
