@@ -1,8 +1,8 @@
 import { startTestApp, codeOf, type TestApp } from '../../support/app-harness';
 import { whileStayingResponsive } from '../../support/responsiveness';
 import { wsOutcome } from '../../support/ws-outcome';
-import { CREATE_ACCOUNT, ADD_USERS, USERS_PAGE, dataOf } from '../accounts-fixtures';
-import { CREATE_GROUP } from '../access-fixtures';
+import { USERS_PAGE, accountRole, addUsersOk, createAccount, signInAll } from '../accounts-fixtures';
+import { createGroupOk } from '../groups-fixtures';
 
 /** The issue's 195-byte document: nested lists multiplying `first`. */
 const ATTACK = `query ($id: ID!) { smartAccount(id: $id) { users(first:100){nodes{groups{members(first:100){nodes{groups{members(first:2){nodes{profile{userId}}}}}}}}} } }`;
@@ -17,21 +17,12 @@ describe('query cost is bounded before execution', () => {
   beforeAll(async () => {
     t = await startTestApp();
     admin = await t.signIn('cost-admin');
-    const created = dataOf(
-      await t.gql<{ createSmartAccount: { id: string } }>(admin, CREATE_ACCOUNT, {
-        input: { name: 'Cost', domainIdentifier: 'cost.example.com' },
-      }),
-    );
-    accountId = created.createSmartAccount.id;
+    accountId = (await createAccount(t, admin, 'Cost', 'cost.example.com')).id;
     const userIds = Array.from({ length: 30 }, (_, i) => `cost-user-${i}`);
-    for (const userId of userIds) await t.signIn(userId);
-    dataOf(
-      await t.gql(admin, ADD_USERS, {
-        input: { accountId, users: userIds, roles: [{ role: 'SMART_ACCOUNT_USER' }], notify: false },
-      }),
-    );
+    await signInAll(t, userIds);
+    await addUsersOk(t, admin, accountId, userIds, [accountRole('SMART_ACCOUNT_USER')]);
     for (const name of ['One', 'Two', 'Three']) {
-      dataOf(await t.gql(admin, CREATE_GROUP, { input: { accountId, name, memberUserIds: userIds } }));
+      await createGroupOk(t, admin, accountId, name, { memberUserIds: userIds });
     }
   });
   afterAll(() => t.stop());

@@ -1,7 +1,7 @@
 import { startTestApp, codeOf, type TestApp } from '../../support/app-harness';
 import { whileStayingResponsive } from '../../support/responsiveness';
-import { CREATE_ACCOUNT, USERS_PAGE, dataOf } from '../accounts-fixtures';
-import { CREATE_GROUP } from '../access-fixtures';
+import { USERS_PAGE, createAccount } from '../accounts-fixtures';
+import { createGroupOk } from '../groups-fixtures';
 
 const GROUPS = `query ($id: ID!, $search: String) {
   smartAccount(id: $id) { groups(search: $search) { totalCount nodes { name } } }
@@ -14,14 +14,8 @@ describe('a search takes at most 10 terms of at most 100 characters', () => {
   beforeAll(async () => {
     t = await startTestApp();
     admin = await t.signIn('search-admin');
-    accountId = dataOf(
-      await t.gql<{ createSmartAccount: { id: string } }>(admin, CREATE_ACCOUNT, {
-        input: { name: 'Search', domainIdentifier: 'search.example.com' },
-      }),
-    ).createSmartAccount.id;
-    for (const name of ['East engineers', 'West engineers']) {
-      dataOf(await t.gql(admin, CREATE_GROUP, { input: { accountId, name } }));
-    }
+    accountId = (await createAccount(t, admin, 'Search', 'search.example.com')).id;
+    for (const name of ['East engineers', 'West engineers']) await createGroupOk(t, admin, accountId, name);
   });
   afterAll(() => t.stop());
 
