@@ -123,7 +123,7 @@ async function costCheckOverhead(app: RunningApp, out: (line?: string) => void):
   const perCallMs = (performance.now() - start) / COST_CALLS;
 
   out(
-    `6. The cost check on the ordinary users page (first: 50, cost ${thousands(cost)}) of an account with ${thousands(ACCOUNT_USERS)} users`,
+    `9. The cost check on the ordinary users page (first: 50, cost ${thousands(cost)}) of an account with ${thousands(ACCOUNT_USERS)} users`,
   );
   out(table([{ label: 'users page round trip over HTTP', summary: roundTrips }], { p95: true }));
   out(
@@ -152,7 +152,7 @@ async function idleSubscriptionMemory(app: RunningApp, out: (line?: string) => v
   const subscribed = await settledMemory(gc);
   const total = SOCKETS * SUBSCRIPTIONS_PER_SOCKET;
   out(
-    `7. ${thousands(total)} idle subscriptions (myAccessRequestsUpdated) on ${SOCKETS} sockets of ${users} users`,
+    `10. ${thousands(total)} idle subscriptions (myAccessRequestsUpdated) on ${SOCKETS} sockets of ${users} users`,
   );
   out(
     `    ${SOCKETS} signed-in sockets: heap +${mb(connected.heap - before.heap)}, RSS +${mb(connected.rss - before.rss)}`,
