@@ -16,6 +16,7 @@ import { benchEmail } from './email';
 import { benchEventStores } from './event-stores';
 import { measureFanOut } from './fanout';
 import { benchHistory } from './history';
+import { measureHardening } from './hardening';
 import { measureRestarts } from './restart';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
@@ -451,6 +452,10 @@ async function main(): Promise<void> {
     await benchEventStores(out); // `npm run bench -- event-stores`: this section alone
     return;
   }
+  if (process.argv.includes('hardening')) {
+    await measureHardening(out); // `npm run bench -- hardening`: this section alone
+    return;
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
   const started = Date.now();
@@ -468,6 +473,8 @@ async function main(): Promise<void> {
   out();
   out('8. Email, on a new server and DATA_DIR, with a local SMTP server in this process');
   await benchEmail(out);
+  out();
+  await measureHardening(out);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

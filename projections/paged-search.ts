@@ -1,5 +1,6 @@
-import { parseWordEntry, searchTerms } from './search-words';
 import type { ReadModelReader } from '../src/readmodel/port';
+import { boundedSearchTerms } from './search-limits';
+import { parseWordEntry } from './search-words';
 
 export interface PagedIds {
   /** One more than asked for when there is a next page. */
@@ -16,7 +17,7 @@ export async function pagedSearch(
   keys: { list: string; words: string },
   options: { search?: string | null; afterSeq?: number; size: number },
 ): Promise<PagedIds> {
-  const terms = searchTerms(options.search ?? '');
+  const terms = boundedSearchTerms(options.search);
   if (terms.length === 0) {
     const [range, totalCount] = await Promise.all([
       reads.sortedRange(keys.list, { afterScore: options.afterSeq, limit: options.size + 1 }),

@@ -19,6 +19,7 @@ import { profileDecider, profileStreamId } from '../domain/profile/decider';
 import { AccountAccess } from './account-access';
 import { accountCommandRunner, createSmartAccount } from './account-commands';
 import { AccessRequestCommands } from './access-requests';
+import { AppendHealth, dataFolderProbe } from './append-health';
 import type { AppApi, Queries } from './api';
 import { commandMetadata } from './caller';
 import { CommandHandler } from './command-handler';
@@ -55,7 +56,10 @@ export interface AppOptions {
 
 /** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
 function wire(config: Config, logger: Logger, clock: () => Date) {
-  const events = openEventStore(config);
+  const appendHealth = new AppendHealth(
+    config.eventStore === 'sqlite' ? dataFolderProbe(config.dataDir) : null,
+  );
+  const events = appendHealth.track(openEventStore(config));
   const readModels = new MemoryReadModelStore();
   const projector = new Projector(events, readModels, allProjections, logger);
   const runner = new CommandRunner(new CommandHandler(events), projector, logger);
@@ -106,14 +110,18 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
       reactions.track(runner.execute(accountDecider, accountStreamId(accountId), command)),
     logger,
   );
-  return { events, readModels, projector, runner, live, api, reactions };
+  return { events, appendHealth, readModels, projector, runner, live, api, reactions };
 }
 
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.now ?? (() => new Date());
-  const { events, readModels, projector, runner, live, api, reactions } = wire(config, logger, clock);
+  const { events, appendHealth, readModels, projector, runner, live, api, reactions } = wire(
+    config,
+    logger,
+    clock,
+  );
   const snapshot = snapshotFile(config.dataDir);
   try {
     await restoreReadModels(snapshot, events, readModels, allProjections, logger);
@@ -146,11 +154,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ...replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
       ...historyExportRoutes(contexts, api, logger),
     ],
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
     readiness: async () => {
-      const caughtUp = await projector.caughtUp();
+      const [caughtUp, appends] = await Promise.all([projector.caughtUp(), appendHealth.check()]);
       return {
-        ready: caughtUp,
-        details: { eventStore: 'reachable', projections: caughtUp ? 'caught up' : 'behind' },
+        ready: caughtUp && appends.ok,
+        details: {
+          eventStore: appends.ok ? 'reachable' : `appends failing (${appends.reason})`,
+          projections: caughtUp ? 'caught up' : 'behind',
+        },
       };
     },
     onClose: async () => {

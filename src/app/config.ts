@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { checkSmtpUrl } from '../email/smtp-url';
+import type { ServerLimits } from '../server/server-limits';
+import { loadAllowedOrigins, loadLimits } from './limits-config';
 
 export interface Config {
   port: number;
@@ -21,6 +23,9 @@ export interface Config {
   accessReminderIntervalSeconds: number;
   production: boolean;
   logLevel: string;
+  limits: ServerLimits;
+  /** Null: any origin (no CORS headers, every WebSocket upgrade). */
+  allowedOrigins: string[] | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -77,5 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessReminderIntervalSeconds: integer(env, 'ACCESS_REMINDER_INTERVAL_SECONDS', 86400, 0, 365 * 86400),
     production: env.NODE_ENV === 'production',
     logLevel: text(env, 'LOG_LEVEL') ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    limits: loadLimits(env),
+    allowedOrigins: loadAllowedOrigins(env),
   };
 }

@@ -5,6 +5,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { documentLimitsPlugin, type DocumentLimits } from './document-limits-plugin';
 import { httpStatusForCode, findDomainError, type ErrorFormatter } from './errors';
 import { jitGateway } from './jit-gateway';
 import { MAX_TOKENS, limitRules } from './limits';
@@ -19,6 +20,7 @@ export interface ApolloOptions<Ctx> {
   formatError: ErrorFormatter;
   metrics: ServerMetrics;
   callerOf: CallerOf<Ctx>;
+  limits: DocumentLimits;
 }
 
 function metricsPlugin(metrics: ServerMetrics): ApolloServerPlugin<BaseContext> {
@@ -48,6 +50,7 @@ export function createApollo<Ctx extends object>(options: ApolloOptions<Ctx>): A
     ApolloServerPluginCacheControlDisabled(),
     metricsPlugin(options.metrics),
     requestLogPlugin(options.callerOf),
+    documentLimitsPlugin(options.schema, options.limits),
   ];
   // Apollo's landing page loads Apollo Sandbox from a CDN; development serves GraphiQL instead (ide/).
   plugins.push(ApolloServerPluginLandingPageDisabled());

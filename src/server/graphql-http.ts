@@ -5,11 +5,20 @@ import { errorDocument } from './errors';
 import { parseBody, readBody, sendJson, toHeaderMap, writeGraphQLResponse } from './http-adapter';
 import { MAX_BODY_BYTES } from './limits';
 import type { ServerMetrics } from './metrics';
+import { tooManySelectionsInText } from './selection-count';
 
 export interface GraphQLHttpOptions<Ctx extends object> {
   apollo: ApolloServer<Ctx>;
   metrics: ServerMetrics;
   httpContext(req: IncomingMessage): Promise<Ctx>;
+  maxSelections: number;
+}
+
+/** The document text of a POST body or a GET query string, if there is one. */
+function queryTextOf(body: unknown, search: string): string | undefined {
+  if (typeof body === 'object' && body !== null && 'query' in body)
+    return typeof body.query === 'string' ? body.query : undefined;
+  return new URLSearchParams(search).get('query') ?? undefined;
 }
 
 /** A client still sending gets this long to read the 413 before the connection is cut. */
@@ -63,11 +72,19 @@ export function graphqlHttpHandler<Ctx extends object>(
     }
     const url = req.url ?? '';
     const query = url.indexOf('?');
+    const search = query === -1 ? '' : url.slice(query);
+    const text = queryTextOf(body, search);
+    const tooMany = text === undefined ? null : tooManySelectionsInText(text, options.maxSelections);
+    if (tooMany) {
+      metrics.countOperation('http', 'BAD_USER_INPUT');
+      sendJson(res, 400, errorDocument(tooMany.code, tooMany.message, tooMany.extensions));
+      return;
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method,
         headers: toHeaderMap(req.headers),
-        search: query === -1 ? '' : url.slice(query),
+        search,
         body,
       },
       context: async () => {

@@ -6,6 +6,7 @@ import { errorDocument, findDomainError, httpStatusForCode } from './errors';
 import { sendJson } from './http-adapter';
 import type { InFlight } from './inflight';
 import { methodLabel, type ServerMetrics } from './metrics';
+import type { OriginPolicy } from './origins';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -25,6 +26,7 @@ export interface RouterOptions {
   metrics: ServerMetrics;
   logger: Logger;
   inFlight: InFlight;
+  origins: OriginPolicy;
   isClosing(): boolean;
 }
 
@@ -113,6 +115,7 @@ export function createRequestHandler(
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.observeHttp(methodLabel(req.method), route, res.statusCode, seconds);
     });
+    if (options.origins.handle(req, res)) return;
     runWithCorrelationId(correlationId, () => handler(req, res)).catch((error: unknown) =>
       fail(res, error, correlationId),
     );

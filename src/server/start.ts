@@ -10,7 +10,9 @@ import { ideAssetRoute, withIde } from './ide/routes';
 import { InFlight } from './inflight';
 import { createServerMetrics } from './metrics';
 import { logHttpRequests, recordingHttpOutcomes } from './request-log/http';
+import { OriginPolicy } from './origins';
 import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
+import { DEFAULT_LIMITS, type ServerLimits } from './server-limits';
 import { createGraphQLWebSocket } from './ws';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -45,6 +47,10 @@ export interface ServerOptions<Ctx extends object> {
   routes?: ExtraRoute[];
   /** For GET /readyz: 200 when ready, else 503; the body is `{ ...details, ready }`. */
   readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }>;
+  /** Document, subscription and connection limits; DEFAULT_LIMITS when not given. */
+  limits?: ServerLimits;
+  /** Browser origins allowed for CORS and WebSocket upgrades; null or not given: any. */
+  allowedOrigins?: readonly string[] | null;
   /** Called on shutdown after the server stopped accepting and in-flight requests finished. */
   onClose?(): Promise<void>;
 }
@@ -61,10 +67,12 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startServer<Ctx extends object>(options: ServerOptions<Ctx>): Promise<RunningServer> {
   const { logger, production, schema } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const origins = new OriginPolicy(options.allowedOrigins ?? null);
   const metrics = recordingHttpOutcomes(createServerMetrics(options.registry));
   const callerOf = (context: Ctx): string | null => options.callerOf?.(context) ?? null;
   const formatError = createErrorFormatter({ logger, production });
-  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics, callerOf });
+  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics, callerOf, limits });
   await apollo.start();
 
   const inFlight = new InFlight();
@@ -77,11 +85,13 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
     metrics,
     wsContext: (params, req) => options.wsContext(params, req),
     callerOf,
+    limits,
   });
   const graphql = graphqlHttpHandler<Ctx>({
     apollo,
     metrics,
     httpContext: (req) => options.httpContext(req),
+    maxSelections: limits.maxSelections,
   });
   const handleRequest = createRequestHandler({
     graphql: production ? graphql : withIde(graphql),
@@ -91,6 +101,7 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
     metrics,
     logger,
     inFlight,
+    origins,
     isClosing: () => closing !== null,
   });
   const server = createServer(logHttpRequests(logger, handleRequest));
@@ -100,6 +111,10 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     if (pathOf(req.url) !== GRAPHQL_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (!origins.admits(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     ws.handleUpgrade(req, socket, head);

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
+  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -19,12 +20,19 @@ import {
 } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { RateLimiter } from '../app/rate-limiter';
 import { correlationIdOf, runWithCorrelationId } from './correlation';
+import { DocumentCache } from './document-cache';
+import { fragmentsOf } from './document-limits-plugin';
 import { findDomainError, type ErrorFormatter } from './errors';
 import { MAX_BODY_BYTES, MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
 import type { CallerOf } from './request-log/operation';
 import { WsOperationLog } from './request-log/ws';
+import { operationCost, tooCostlyError } from './query-cost';
+import { tooManySelectionsError } from './selection-count';
+import type { ServerLimits } from './server-limits';
+import { SubscriptionQuota, type SubscriptionHolder } from './subscription-quota';
 
 export type WsContextFactory<Ctx> = (
   connectionParams: Readonly<Record<string, unknown>> | undefined,
@@ -39,6 +47,7 @@ export interface GraphQLWebSocketOptions<Ctx> {
   metrics: ServerMetrics;
   wsContext: WsContextFactory<Ctx>;
   callerOf: CallerOf<Ctx>;
+  limits: ServerLimits;
 }
 
 export interface GraphQLWebSocket {
@@ -47,7 +56,7 @@ export interface GraphQLWebSocket {
   close(): Promise<void>;
 }
 
-interface Connection<Ctx> {
+interface Connection<Ctx> extends SubscriptionHolder {
   readonly socket: WebSocket;
   readonly request: IncomingMessage;
   readonly correlationId: string;
@@ -87,7 +96,23 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 export function createGraphQLWebSocket<Ctx extends object>(
   options: GraphQLWebSocketOptions<Ctx>,
 ): GraphQLWebSocket {
-  const { schema, production, logger, formatError, metrics } = options;
+  const { schema, production, logger, formatError, metrics, limits } = options;
+  const quota = new SubscriptionQuota({
+    perConnection: limits.maxSubscriptionsPerConnection,
+    perUser: limits.maxSubscriptionsPerUser,
+  });
+  const inits = new RateLimiter(limits.connectionInitsPerMinute, 60_000);
+  const validDocuments = new DocumentCache();
+
+  /** Why a parsed document is refused: size limits first, then graphql's validation; empty when valid. */
+  const validationErrors = (document: DocumentNode): readonly GraphQLError[] => {
+    const tooMany = tooManySelectionsError(document, limits.maxSelections);
+    if (tooMany) return [tooMany];
+    // The limit rules first and alone, so an oversized document never reaches the costlier rules.
+    let errors = validate(schema, document, limitRules);
+    if (errors.length === 0) errors = validate(schema, document, validationRules);
+    return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+  };
   const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   type Ctxt = Context<Record<string, unknown>, Connection<Ctx>>;
 
@@ -115,6 +140,11 @@ export function createGraphQLWebSocket<Ctx extends object>(
   const graphqlWs = makeServer<Record<string, unknown>, Connection<Ctx>>({
     async onConnect(ctx: Ctxt) {
       const connection = ctx.extra;
+      const address = connection.request.socket.remoteAddress ?? 'unknown';
+      if (!inits.take(address, Date.now()).allowed) {
+        connection.socket.close(4429, 'Too many connection requests');
+        return false;
+      }
       try {
         const { context, expiresAt } = await options.wsContext(ctx.connectionParams, connection.request);
         if (connection.socket.readyState !== WebSocket.OPEN) return false;
@@ -123,6 +153,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
           return false;
         }
         connection.context = context;
+        connection.subscriberId = options.callerOf(context);
         if (expiresAt !== null) scheduleExpiry(connection, expiresAt);
         return true;
       } catch (error) {
@@ -144,18 +175,32 @@ export function createGraphQLWebSocket<Ctx extends object>(
 
     onSubscribe(ctx: Ctxt, id, payload): ExecutionArgs | readonly GraphQLError[] {
       ctx.extra.log.started(id, payload.operationName);
+      const cached = validDocuments.get(payload.query);
       let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: MAX_TOKENS });
-      } catch (error) {
-        if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
-        throw error;
+      if (cached) document = cached;
+      else {
+        try {
+          document = parse(payload.query, { maxTokens: MAX_TOKENS });
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+          throw error;
+        }
       }
       ctx.extra.log.resolved(id, document, payload.operationName);
-      // The limit rules first and alone, so an oversized document never reaches the costlier rules.
-      let errors = validate(schema, document, limitRules);
-      if (errors.length === 0) errors = validate(schema, document, validationRules);
-      if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      if (!cached) {
+        const errors = validationErrors(document);
+        if (errors.length > 0) return errors;
+        validDocuments.set(payload.query, document);
+      }
+      const operation = getOperationAST(document, payload.operationName);
+      if (operation) {
+        const cost = operationCost(schema, fragmentsOf(document.definitions), operation, payload.variables);
+        if (cost > limits.maxCost) return [tooCostlyError(cost, limits.maxCost)];
+        if (operation.operation === 'subscription') {
+          const refused = quota.reserve(ctx.extra, id);
+          if (refused) return [refused];
+        }
+      }
       return {
         schema,
         document,
@@ -185,6 +230,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     },
 
     onError(ctx: Ctxt, id, _payload, errors) {
+      quota.release(ctx.extra, id);
       const formatted = format(errors);
       // An operation refused before it ran (parse, validation) gets no onComplete: count it now.
       if (ctx.extra.running.has(id)) recordError(ctx.extra, id, outcomeOf(formatted));
@@ -196,6 +242,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     },
 
     onComplete(ctx: Ctxt, id) {
+      quota.release(ctx.extra, id);
       const running = ctx.extra.running;
       if (!running.has(id)) return;
       const outcome = running.get(id) ?? 'ok';
@@ -220,6 +267,8 @@ export function createGraphQLWebSocket<Ctx extends object>(
       correlationId,
       running: new Map(),
       log: new WsOperationLog(logger, correlationId),
+      subscriptions: new Set(),
+      subscriberId: null,
     };
     const closed = graphqlWs.opened(
       {
@@ -263,6 +312,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     socket.once('close', (code, reason) => {
       clearInterval(keepalive);
       clearTimeout(connection.expiryTimer);
+      quota.releaseAll(connection);
       closed(code, reason.toString()).catch((error: unknown) => {
         logger.error({ err: error, correlationId: connection.correlationId }, 'WebSocket cleanup failed');
       });

@@ -1,9 +1,12 @@
 import { startTestApp, codeOf, type TestApp } from '../support/app-harness';
 
-/** `mySmartAccounts { users { nodes { groups { members { nodes { groups ... } } } } } }`, `levels` fields deep. */
+/**
+ * `mySmartAccounts { users(first: 1) { nodes { groups { members(first: 1) { nodes { groups ... } } } } } }`,
+ * `levels` fields deep (pages of one, so that the cost bound does not refuse it first).
+ */
 function deepQuery(levels: number): string {
-  const parts: string[] = ['mySmartAccounts', 'users', 'nodes'];
-  while (parts.length < levels - 1) parts.push(...['groups', 'members', 'nodes']);
+  const parts: string[] = ['mySmartAccounts', 'users(first: 1)', 'nodes'];
+  while (parts.length < levels - 1) parts.push(...['groups', 'members(first: 1)', 'nodes']);
   const path = parts.slice(0, levels - 1);
   return `{ ${path.join(' { ')} { __typename }${' }'.repeat(path.length - 1)} }`;
 }

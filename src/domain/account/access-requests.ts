@@ -126,7 +126,7 @@ export function decideRequestAccess(command: RequestAccessCommand, state: Accoun
   if (!state.exists) throw accountNotFound();
   const requesterId = command.metadata.actor.userId;
   if ((lookup(state.users, requesterId)?.roles.length ?? 0) > 0) throw forbidden(ALREADY_HOLDS_ROLE_MESSAGE);
-  const reason = boundedText(command.data.reason, 'reason', 1, ACCESS_REASON_MAX);
+  const reason = boundedText(command.data.reason, 'reason', 1, ACCESS_REASON_MAX, 'multiline');
   const pending = lookup(state.pendingRequestByRequester, requesterId);
   if (pending !== undefined) {
     throw conflict('You already have a pending access request for this Smart Account', {
@@ -153,7 +153,7 @@ export function decideRequestGroupAccess(
   if (command.data.requestingAccountId === state.accountId) {
     throw badInput('A group cannot request access to its own Smart Account', 'domainIdentifier');
   }
-  const reason = boundedText(command.data.reason, 'reason', 1, ACCESS_REASON_MAX);
+  const reason = boundedText(command.data.reason, 'reason', 1, ACCESS_REASON_MAX, 'multiline');
   const groupId = command.data.requestingGroupId;
   const pending = lookup(state.pendingRequestByGroup, groupId);
   if (pending !== undefined) {
@@ -237,7 +237,7 @@ export function decideApproveAccessRequest(
   if (request.kind !== 'USER') throw badInput(GROUP_REQUEST_NEEDS_GRANT_MESSAGE);
   forbidSupportSelfGrant(command.metadata.actor, [request.requesterId]);
   const roles = validateAssignments(command.data.roles ?? [], state, 'roles');
-  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX, 'multiline');
   const { accountId } = state;
   const { requesterId } = request;
   const decidedBy = command.metadata.actor.userId;
@@ -293,7 +293,7 @@ export function decideDeclineAccessRequest(
 ): AccountEvent[] {
   const request = decidableRequest(command, state);
   requirePending(request);
-  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX, 'multiline');
   return [
     {
       type: 'AccessDeclined',

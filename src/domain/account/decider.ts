@@ -76,7 +76,7 @@ function decideCreateVirtualAccount(
 ): AccountEvent[] {
   authorize(state, command.metadata.actor, 'createVirtualAccount', command.metadata.externalRoles);
   const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
-  const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
+  const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX, 'multiline');
   const nameKey = name.toLowerCase();
   if (Object.values(state.virtualAccounts).some((va) => va.name.toLowerCase() === nameKey)) {
     throw conflict(`A Virtual Account named "${name}" already exists in this Smart Account`);

@@ -78,7 +78,7 @@ export function decideGrantExternalGroupAccess(
   if (command.data.access.length === 0)
     throw badInput('Choose at least one Virtual Account and role', 'access');
   const access = validateGroupAccess(command.data.access, state, 'access');
-  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX);
+  const message = optionalText(command.data.message, 'message', ACCESS_DECISION_MESSAGE_MAX, 'multiline');
   return [
     {
       type: 'ExternalGroupAccessGranted',

@@ -123,7 +123,7 @@ function requireFreeName(state: AccountState, name: string, exceptGroupId: strin
 export function decideCreateUserGroup(command: CreateUserGroupCommand, state: AccountState): AccountEvent[] {
   authorizeGroups(command, state);
   const name = boundedText(command.data.name, 'name', 1, NAME_MAX);
-  const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
+  const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX, 'multiline');
   const memberIds = distinctIds(command.data.memberUserIds, 'memberUserIds');
   requireUsers(state, memberIds, 'memberUserIds');
   forbidSupportSelfGrant(command.metadata.actor, memberIds);
@@ -160,7 +160,7 @@ export function decideUpdateUserGroup(command: UpdateUserGroupCommand, state: Ac
     }
   }
   if (command.data.description !== undefined) {
-    const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX);
+    const description = optionalText(command.data.description, 'description', DESCRIPTION_MAX, 'multiline');
     if (description !== group.description) changes.description = description;
   }
   if (Object.keys(changes).length === 0) return [];
@@ -237,7 +237,7 @@ export function decideSendGroupMessage(
 ): AccountEvent[] {
   const group = existingGroup(command, state);
   const subject = boundedText(command.data.subject, 'subject', 1, MESSAGE_SUBJECT_MAX);
-  const body = boundedText(command.data.body, 'body', 1, MESSAGE_BODY_MAX);
+  const body = boundedText(command.data.body, 'body', 1, MESSAGE_BODY_MAX, 'multiline');
   return [
     {
       type: 'GroupMessageSent',

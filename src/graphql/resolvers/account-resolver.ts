@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors';
 import { parseUserEntries } from '../../app/user-entries';
 import type { AppApi } from '../../app/api';
 import type { SignedInCaller } from '../../app/caller';
+import { boundedSearchTerms } from '../../../projections/search-limits';
 import { loadAccountUsers } from '../account-views';
 import { Caller, type GraphQLContext } from '../context';
 import { SmartAccount, VirtualAccount, AccountUser } from '../types/account';
@@ -72,6 +73,7 @@ export class AccountResolver {
     @Caller() caller: SignedInCaller,
     @Ctx() context: GraphQLContext,
   ): Promise<SmartAccount[]> {
+    boundedSearchTerms(query, 'query');
     const text = query.trim().toLowerCase();
     const mine = await this.mySmartAccounts(caller, context);
     return mine.filter(
