@@ -42,9 +42,9 @@ interface SnapshotView {
 
 const LIVE_USERS = `query ($id: ID!) {
   smartAccount(id: $id) {
-    users(first: 500) { nodes { profile { userId } directRoles { role virtualAccount { name } viaGroup { name } }
+    users(first: 100) { nodes { profile { userId } directRoles { role virtualAccount { name } viaGroup { name } }
       effectiveRoles { role virtualAccount { name } viaGroup { name } } groups { id } } }
-    groups(first: 500) { nodes { id name members(first: 500) { nodes { profile { userId } } } } }
+    groups(first: 20) { nodes { id name members(first: 20) { nodes { profile { userId } } } } }
   }
 }`;
 
