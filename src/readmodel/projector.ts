@@ -175,7 +175,7 @@ export class Projector {
     const tx = await projectBatch(run.projection, this.store, batch);
     const checkpoint = batch[batch.length - 1].position;
     this.options.beforeCommit?.(run.projection.name, batch);
-    await this.store.commit(run.projection.name, tx.ops, checkpoint);
+    await this.store.commit(run.projection.name, tx.ops, checkpoint, tx.notifications);
     run.checkpoint = checkpoint;
     run.failures = 0;
     run.lastError = null;
