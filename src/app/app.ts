@@ -10,8 +10,10 @@ import { createTokenVerifier } from '../auth/verifier';
 import { startEmailDelivery } from '../email/email-delivery';
 import { buildGraphQLSchema } from '../graphql/schema';
 import { AccountHistory } from '../history/account-history';
-import { MemoryReadModelStore } from '../readmodel/memory';
-import { Projector } from '../readmodel/projector';
+import { openRedisRuntime } from '../cluster/redis-runtime';
+import type { EventStore } from '../eventstore/port';
+import type { ReadModelStore } from '../readmodel/port';
+import type { ProjectionProgress } from '../readmodel/progress';
 import { correlationIdOf } from '../server/correlation';
 import { startServer, type RunningServer } from '../server/start';
 import { accountDecider, accountStreamId } from '../domain/account';
@@ -21,7 +23,6 @@ import { accountCommandRunner, createSmartAccount } from './account-commands';
 import { AccessRequestCommands } from './access-requests';
 import type { AppApi, Queries } from './api';
 import { commandMetadata } from './caller';
-import { CommandHandler } from './command-handler';
 import { CommandRunner } from './command-runner';
 import type { Config } from './config';
 import { openEventStore } from './event-store';
@@ -30,9 +31,9 @@ import { PendingReactions } from './pending-reactions';
 import { ProfileRegistration } from './profile-registration';
 import { restoreReadModels, saveReadModels, snapshotFile } from './read-model-snapshots';
 import { LiveUpdates } from './live-updates';
+import { inProcessRuntime, type ReadModelRuntime } from './read-model-runtime';
 import { startReactor } from './reactors/reactor';
 import { revokeGrantsOfDeletedGroups } from './reactors/revoke-grants-of-deleted-groups';
-import { inProcessReplay } from './in-process-replay';
 import { replayRoutes } from './replay-routes';
 import { RequestContextFactory } from './request-context';
 import { resolveUserEntries } from './resolve-user-entries';
@@ -42,8 +43,8 @@ import { startProjectorWithProgress } from './startup-replay';
 export interface RunningApp extends RunningServer {
   api: AppApi;
   runner: CommandRunner;
-  readModels: MemoryReadModelStore;
-  projector: Projector;
+  readModels: ReadModelStore;
+  projector: ProjectionProgress;
   live: LiveUpdates;
   clock: () => Date;
 }
@@ -54,11 +55,16 @@ export interface AppOptions {
 }
 
 /** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
-function wire(config: Config, logger: Logger, clock: () => Date) {
-  const events = openEventStore(config);
-  const readModels = new MemoryReadModelStore();
-  const projector = new Projector(events, readModels, allProjections, logger);
-  const runner = new CommandRunner(new CommandHandler(events), projector, logger);
+function wire(
+  config: Config,
+  logger: Logger,
+  clock: () => Date,
+  events: EventStore,
+  runtime: ReadModelRuntime,
+) {
+  const readModels = runtime.reads;
+  const projector = runtime.progress;
+  const runner = new CommandRunner(runtime.commands, projector, logger);
   const queries: Queries = {
     accounts: accountQueries(readModels),
     accessRequests: accessRequestQueries(readModels),
@@ -88,6 +94,7 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
       access,
       requests: queries.accessRequests,
       reminderIntervalSeconds: config.accessReminderIntervalSeconds,
+      rateLimiter: runtime.rateLimiter,
     }),
     resolveUserEntries: (entries) => resolveUserEntries(queries.profiles, entries),
     access,
@@ -106,20 +113,44 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
       reactions.track(runner.execute(accountDecider, accountStreamId(accountId), command)),
     logger,
   );
-  return { events, readModels, projector, runner, live, api, reactions };
+  return { readModels, projector, runner, live, api, reactions };
+}
+
+/** Read models in this process, or in Redis with REDIS_URL. */
+async function openRuntime(config: Config, events: EventStore, logger: Logger): Promise<ReadModelRuntime> {
+  const { redisUrl } = config;
+  try {
+    return redisUrl === null
+      ? inProcessRuntime(events, logger)
+      : await openRedisRuntime({ ...config, redisUrl }, events, logger);
+  } catch (error) {
+    await events.close();
+    throw error;
+  }
 }
 
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.now ?? (() => new Date());
-  const { events, readModels, projector, runner, live, api, reactions } = wire(config, logger, clock);
+  const events = openEventStore(config);
+  const runtime = await openRuntime(config, events, logger);
+  const { readModels, projector, runner, live, api, reactions } = wire(
+    config,
+    logger,
+    clock,
+    events,
+    runtime,
+  );
+  // In-process read models only: Redis keeps its own.
+  const memory = runtime.memory;
   const snapshot = snapshotFile(config.dataDir);
   try {
-    await restoreReadModels(snapshot, events, readModels, allProjections, logger);
+    if (memory) await restoreReadModels(snapshot, events, memory, allProjections, logger);
     await startProjectorWithProgress(events, projector, logger, 10 * 60_000);
   } catch (error) {
     await projector.stop();
+    await runtime.close();
     await events.close();
     throw config.eventStore === 'kurrentdb'
       ? kurrentDbFailure(config.kurrentConnectionString ?? '', error)
@@ -143,29 +174,33 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
     callerOf: (context) => context.user?.claims.sub ?? null,
     routes: [
-      ...replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
+      ...(runtime.replay ? replayRoutes(runtime.replay, verifier, logger) : []),
       ...historyExportRoutes(contexts, api, logger),
     ],
-    readiness: async () => {
-      const caughtUp = await projector.caughtUp();
-      return {
-        ready: caughtUp,
-        details: { eventStore: 'reachable', projections: caughtUp ? 'caught up' : 'behind' },
-      };
-    },
+    readiness: () => runtime.readiness(),
     onClose: async () => {
       await email.stop();
       await projector.stop();
       // Only when every reaction is done: their events before the snapshot are not replayed again.
-      if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, readModels, logger);
+      if (!memory) {
+        // Redis keeps the read models.
+      } else if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, memory, logger);
       else
         logger.warn(
           'a reaction failed or is pending: no read-model snapshot; the next start replays the whole log',
         );
       await events.close();
-      await readModels.close();
+      await runtime.close();
     },
   });
-  logger.info({ url: server.url, eventStore: config.eventStore }, 'server listening');
+  logger.info(
+    {
+      url: server.url,
+      eventStore: config.eventStore,
+      readModels: config.redisUrl === null ? 'in-process' : 'redis',
+      role: config.role,
+    },
+    'server listening',
+  );
   return { ...server, api, runner, readModels, projector, live, clock };
 }

@@ -1,21 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { JsonValue, Position } from '../eventstore/port';
+import type { Fence } from '../cluster/lease';
 import { RedisScript } from '../cluster/redis-script';
 import { feedId, positionOfFeedId } from './feed-id';
-import type { ReadModelStore, ScoredMember, WriteOp } from './port';
+import type { ReadModelEntry, ReadModelStore, ScoredMember, WriteOp } from './port';
 import type { Notification } from './projection';
 import { COMMIT_SCRIPT } from './redis-commit-script';
 
 /** Commits kept per projection in its feed, for subscribers that close a gap. */
 export const FEED_LENGTH = 10_000;
-
-/** Who may commit: the lease a commit must still hold (see src/cluster/lease.ts). */
-export interface Fence {
-  /** The lease's name, e.g. `projection:profiles.v1`. */
-  name: string;
-  /** The holder's value of the lease: its owner ID and fencing token. */
-  value: string;
-}
 
 /** A commit refused because the committing process no longer holds the projection's lease. */
 export class FencedOffError extends Error {
@@ -168,18 +161,32 @@ export class RedisReadModelStore implements ReadModelStore {
   /** The connection belongs to whoever opened it. */
   async close(): Promise<void> {}
 
+  /** Every key with its content, in no particular order (for `replay --verify`). */
+  async *entries(): AsyncIterable<ReadModelEntry> {
+    for (const redisKey of await this.keysMatching(`${globEscape(this.prefix)}rm:*`)) {
+      if (redisKey.startsWith(this.values)) {
+        const text = await this.redis.get(redisKey);
+        if (text !== null) {
+          yield {
+            key: redisKey.slice(this.values.length),
+            kind: 'value',
+            value: JSON.parse(text) as JsonValue,
+          };
+        }
+      } else if (redisKey.startsWith(this.sets)) {
+        const flat = await this.redis.zrange(redisKey, 0, -1, 'WITHSCORES');
+        yield { key: redisKey.slice(this.sets.length), kind: 'sortedSet', members: pairs(flat) };
+      }
+    }
+  }
+
   /** Everything stored, in key order, in the shape of `MemoryReadModelStore.dump()`. */
   async dump(): Promise<Array<[string, JsonValue | ScoredMember[]]>> {
     const values: Array<[string, JsonValue]> = [];
     const sets: Array<[string, ScoredMember[]]> = [];
-    for (const redisKey of await this.keysMatching(`${globEscape(this.prefix)}rm:*`)) {
-      if (redisKey.startsWith(this.values)) {
-        const text = await this.redis.get(redisKey);
-        if (text !== null) values.push([redisKey.slice(this.values.length), JSON.parse(text) as JsonValue]);
-      } else if (redisKey.startsWith(this.sets)) {
-        const flat = await this.redis.zrange(redisKey, 0, -1, 'WITHSCORES');
-        sets.push([redisKey.slice(this.sets.length), pairs(flat)]);
-      }
+    for await (const entry of this.entries()) {
+      if (entry.kind === 'value') values.push([entry.key, entry.value]);
+      else sets.push([entry.key, entry.members]);
     }
     // A key's value before its set, like the in-process store's dump (the sort is stable).
     const entries: Array<[string, JsonValue | ScoredMember[]]> = [...values, ...sets];
