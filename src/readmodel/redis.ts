@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { JsonValue, Position } from '../eventstore/port';
 import type { Fence } from '../cluster/lease';
 import { RedisScript } from '../cluster/redis-script';
+import { orUnavailable } from '../cluster/unavailable';
 import { feedId, positionOfFeedId } from './feed-id';
 import type { ReadModelEntry, ReadModelStore, ScoredMember, WriteOp } from './port';
 import type { Notification } from './projection';
@@ -74,38 +75,40 @@ export class RedisReadModelStore implements ReadModelStore {
   }
 
   async get<T extends JsonValue>(key: string): Promise<T | undefined> {
-    const text = await this.redis.get(this.values + key);
+    const text = await orUnavailable(this.redis.get(this.values + key));
     return text === null ? undefined : (JSON.parse(text) as T);
   }
 
   async getMany<T extends JsonValue>(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
-    const texts = await this.redis.mget(keys.map((key) => this.values + key));
+    const texts = await orUnavailable(this.redis.mget(keys.map((key) => this.values + key)));
     return texts.map((text) => (text === null ? undefined : (JSON.parse(text) as T)));
   }
 
   async sortedRange(key: string, options: { afterScore?: number; limit: number }): Promise<ScoredMember[]> {
     if (options.limit <= 0) return [];
     const min = options.afterScore === undefined ? '-inf' : `(${options.afterScore}`;
-    const flat = await this.redis.zrange(
-      this.sets + key,
-      min,
-      '+inf',
-      'BYSCORE',
-      'LIMIT',
-      0,
-      Math.min(options.limit, Number.MAX_SAFE_INTEGER),
-      'WITHSCORES',
+    const flat = await orUnavailable(
+      this.redis.zrange(
+        this.sets + key,
+        min,
+        '+inf',
+        'BYSCORE',
+        'LIMIT',
+        0,
+        Math.min(options.limit, Number.MAX_SAFE_INTEGER),
+        'WITHSCORES',
+      ),
     );
     return pairs(flat);
   }
 
   sortedCount(key: string): Promise<number> {
-    return this.redis.zcard(this.sets + key);
+    return orUnavailable(this.redis.zcard(this.sets + key));
   }
 
   async sortedScore(key: string, member: string): Promise<number | undefined> {
-    const score = await this.redis.zscore(this.sets + key, member);
+    const score = await orUnavailable(this.redis.zscore(this.sets + key, member));
     return score === null ? undefined : Number(score);
   }
 
@@ -115,11 +118,11 @@ export class RedisReadModelStore implements ReadModelStore {
     const min = prefix === '' ? '-' : Buffer.concat([Buffer.from('['), Buffer.from(prefix)]);
     const max =
       prefix === '' ? '+' : Buffer.concat([Buffer.from('('), Buffer.from(prefix), Buffer.from([0xff])]);
-    return this.redis.zrange(this.sets + key, min, max, 'BYLEX', 'LIMIT', 0, limit);
+    return orUnavailable(this.redis.zrange(this.sets + key, min, max, 'BYLEX', 'LIMIT', 0, limit));
   }
 
   async getCheckpoint(projection: string): Promise<Position | null> {
-    const id = await this.redis.get(this.checkpointKey(projection));
+    const id = await orUnavailable(this.redis.get(this.checkpointKey(projection)));
     return id === null ? null : positionOfFeedId(id);
   }
 
