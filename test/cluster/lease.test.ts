@@ -37,7 +37,11 @@ describe('a Redis lease with a fencing token', () => {
 
   /** A lease on its own connection, as in its own process. */
   function contender(prefix: string, owner: string, worker: Worker) {
-    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    const redis = new Redis(TEST_REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
     const lease = new RedisLease(redis, prefix, 'job', owner, worker, logger, {
       ttlMs: TTL_MS,
       renewMs: RENEW_MS,
