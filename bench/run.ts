@@ -19,6 +19,7 @@ import { benchHistory } from './history';
 import { measureRestarts } from './restart';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
+import { measureUsersThroughput } from './users-throughput';
 
 /**
  * `npm run bench`: figures for the README, never assertions. A real server (embedded SQLite
@@ -468,6 +469,9 @@ async function main(): Promise<void> {
   out();
   out('8. Email, on a new server and DATA_DIR, with a local SMTP server in this process');
   await benchEmail(out);
+  out();
+  out('9. users(first: 50) throughput: in-process read models, Redis behind one process, behind two');
+  await measureUsersThroughput(out, SECRET);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

@@ -19,6 +19,13 @@ let commits = 0;
 const commit = (store: StoreUnderTest, ops: readonly WriteOp[]) =>
   store.commit('test', ops, position(++commits));
 
+/**
+ * One commit per op, in order. Sent without waiting for each answer: a store applies its
+ * commits in the order they are made (Redis: one connection, pipelined), and it is much faster.
+ */
+const commitOneByOne = (store: StoreUnderTest, ops: readonly WriteOp[]) =>
+  Promise.all(ops.map((op) => commit(store, [op])));
+
 const add = (key: string, member: string, score: number): WriteOp => ({
   op: 'sortedAdd',
   key,
@@ -311,10 +318,8 @@ export function describeReadModelStore(name: string, harness: ReadModelStoreHarn
       const reference = new ReferenceStore();
       await commit(bulk, ops.slice(0, 100));
       await commit(bulk, ops.slice(100));
-      for (const op of ops) {
-        await commit(oneByOne, [op]);
-        reference.apply(op);
-      }
+      await commitOneByOne(oneByOne, ops);
+      for (const op of ops) reference.apply(op);
       expect(await bulk.dump()).toEqual(reference.dump());
       expect(await oneByOne.dump()).toEqual(reference.dump());
       expect(await bulk.lexRangeByPrefix('words', 'corp3', 5)).toEqual(
@@ -344,10 +349,8 @@ export function describeReadModelStore(name: string, harness: ReadModelStoreHarn
           else ops.push(set(key, { round, i }));
         }
         await commit(bulk, ops);
-        for (const op of ops) {
-          await commit(oneByOne, [op]);
-          reference.apply(op);
-        }
+        await commitOneByOne(oneByOne, ops);
+        for (const op of ops) reference.apply(op);
         expect(await bulk.dump()).toEqual(reference.dump());
         for (const key of keys) {
           const expected = reference.range(key);
