@@ -5,7 +5,7 @@ import { issueToken } from '../src/auth/issue';
 import { sqliteFile } from '../src/app/event-store';
 import { openSqliteEventStore } from '../src/eventstore/sqlite';
 import { deleteKeys } from '../test/support/redis';
-import { startServer } from '../test/support/server-process';
+import { startServerProcess } from '../test/support/server-process';
 import { tempDir } from '../test/support/temp';
 import { GraphQLClient } from './client';
 import { benchPeople, registerProfiles } from './people';
@@ -63,7 +63,7 @@ export async function measureUsersThroughput(out: (line?: string) => void, secre
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const servers: Server[] = [];
   const start = async (env: Record<string, string>): Promise<Server> => {
-    const { child, url } = startServer({
+    const { child, url } = startServerProcess({
       ...process.env,
       DATA_DIR: data.dir,
       PORT: '0',

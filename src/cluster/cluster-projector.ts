@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventStore, Position, StoredEvent } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
+import { PositionWaiters } from '../readmodel/position-waiters';
 import type { ProjectionProgress } from '../readmodel/progress';
 import type { Projection, Notification } from '../readmodel/projection';
 import { Projector, type CommittedListener } from '../readmodel/projector';
@@ -20,12 +21,6 @@ export interface ClusterProjectorOptions {
   lease?: LeaseOptions;
 }
 
-interface Waiter {
-  target: Position;
-  resolve: (reached: boolean) => void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * The projections of several processes sharing one Redis. Each projection runs in one process
  * at a time (the holder of its lease), committing to Redis with its fencing token; every
@@ -38,7 +33,10 @@ interface Waiter {
  */
 export class ClusterProjector implements ProjectionProgress {
   private readonly listeners = new Set<CommittedListener>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new PositionWaiters(
+    (target) => this.allReached(target),
+    () => this.stopPolling(),
+  );
   private readonly feed: CommitFeed;
   private readonly leases: RedisLease[] = [];
   private readonly names: string[];
@@ -89,20 +87,13 @@ export class ClusterProjector implements ProjectionProgress {
   async stop(): Promise<void> {
     for (const lease of this.leases) await lease.close();
     await this.feed.stop();
-    for (const waiter of this.waiters) this.settle(waiter, false);
+    this.waiters.abandonAll();
   }
 
   waitFor(target: Position, timeoutMs: number): Promise<boolean> {
-    if (this.allReached(target)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        target,
-        resolve,
-        timer: setTimeout(() => this.settle(waiter, false), timeoutMs),
-      };
-      this.waiters.add(waiter);
-      this.poller ??= setInterval(() => void this.poll(), WAIT_POLL_MS);
-    });
+    const reached = this.waiters.wait(target, timeoutMs);
+    if (this.waiters.size > 0) this.poller ??= setInterval(() => void this.poll(), WAIT_POLL_MS);
+    return reached;
   }
 
   onCommitted(listener: CommittedListener): () => void {
@@ -154,7 +145,7 @@ export class ClusterProjector implements ProjectionProgress {
         this.logger.error({ err: error, projection }, 'projection listener failed');
       }
     }
-    this.settleReached();
+    this.waiters.settleReached();
   }
 
   private async poll(): Promise<void> {
@@ -162,7 +153,7 @@ export class ClusterProjector implements ProjectionProgress {
     this.polling = true;
     try {
       await this.feed.refresh();
-      this.settleReached();
+      this.waiters.settleReached();
     } catch {
       // Redis unreachable: the waiters time out.
     } finally {
@@ -170,21 +161,12 @@ export class ClusterProjector implements ProjectionProgress {
     }
   }
 
-  private settleReached(): void {
-    for (const waiter of this.waiters) if (this.allReached(waiter.target)) this.settle(waiter, true);
-  }
-
   private allReached(target: Position): boolean {
     return this.names.every((name) => positionReached(this.feed.checkpoint(name), target));
   }
 
-  private settle(waiter: Waiter, reached: boolean): void {
-    if (!this.waiters.delete(waiter)) return;
-    clearTimeout(waiter.timer);
-    waiter.resolve(reached);
-    if (this.waiters.size === 0 && this.poller) {
-      clearInterval(this.poller);
-      this.poller = null;
-    }
+  private stopPolling(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
   }
 }

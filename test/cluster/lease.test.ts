@@ -35,8 +35,8 @@ describe('a Redis lease with a fencing token', () => {
     await shared.cleanup();
   });
 
-  /** A lease on its own connection, as in its own process. */
-  function contender(prefix: string, owner: string, worker: Worker) {
+  /** A lease on its own connection, as in its own process; connected, not started. */
+  async function contender(prefix: string, owner: string, worker: Worker) {
     const redis = new Redis(TEST_REDIS_URL, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
@@ -47,19 +47,24 @@ describe('a Redis lease with a fencing token', () => {
       renewMs: RENEW_MS,
     });
     opened.push(redis, lease);
+    await redis.connect();
     return { redis, lease };
   }
 
-  test('one holder at a time; when it dies another takes over with a higher token', async () => {
+  /** `a` (started first, so holding) and `b` contending for one lease. */
+  async function twoContenders() {
     const prefix = shared.prefix();
     const first = new Worker();
     const second = new Worker();
-    const a = contender(prefix, 'a', first);
-    const b = contender(prefix, 'b', second);
-    await a.redis.connect();
-    await b.redis.connect();
+    const a = await contender(prefix, 'a', first);
+    const b = await contender(prefix, 'b', second);
     await a.lease.start();
     await b.lease.start();
+    return { first, second, a };
+  }
+
+  test('one holder at a time; when it dies another takes over with a higher token', async () => {
+    const { first, second, a } = await twoContenders();
     expect(first.fence?.value).toMatch(/^a\/\d+$/);
     expect(second.fence).toBeNull();
 
@@ -78,15 +83,7 @@ describe('a Redis lease with a fencing token', () => {
   });
 
   test('giving the lease up lets another take it on its next try', async () => {
-    const prefix = shared.prefix();
-    const first = new Worker();
-    const second = new Worker();
-    const a = contender(prefix, 'a', first);
-    const b = contender(prefix, 'b', second);
-    await a.redis.connect();
-    await b.redis.connect();
-    await a.lease.start();
-    await b.lease.start();
+    const { first, second, a } = await twoContenders();
     await a.lease.close();
     expect(first.fence).toBeNull();
     await waitUntil(() => second.fence !== null, TTL_MS * 5);
@@ -97,16 +94,14 @@ describe('a Redis lease with a fencing token', () => {
     const store = new RedisReadModelStore(shared.redis, prefix);
     const first = new Worker();
     const second = new Worker();
-    const a = contender(prefix, 'a', first);
-    await a.redis.connect();
+    const a = await contender(prefix, 'a', first);
     await a.lease.start();
     const oldFence = first.fence as Fence;
     await store.fenced(oldFence).commit('p', [{ op: 'set', key: 'k', value: 'a' }], position(1));
 
     // a pauses (no renewals) past its TTL; b takes over and commits.
     await a.lease.close();
-    const b = contender(prefix, 'b', second);
-    await b.redis.connect();
+    const b = await contender(prefix, 'b', second);
     await b.lease.start();
     await store.fenced(second.fence as Fence).commit('p', [{ op: 'set', key: 'k', value: 'b' }], position(2));
 
