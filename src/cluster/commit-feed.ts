@@ -104,6 +104,8 @@ export class CommitFeed {
   }
 
   private onMessage(message: string): void {
+    // Before start() has read the checkpoints: they include this commit already.
+    if (!this.started) return;
     const [projection, previous, id, notifications] = message.split('\n');
     if (!this.tracks.has(projection) || notifications === undefined) return;
     this.enqueue(projection, async () => {
