@@ -86,6 +86,9 @@ class ReferenceStore {
   }
 }
 
+/** Tens of thousands of commits: time enough on a busy machine (nothing here is timed). */
+const HEAVY_TEST_MS = 180_000;
+
 /** `n` members of one set: few enough to insert one by one, or enough for the merge path. */
 const SIZES = [4, 200];
 
@@ -296,75 +299,85 @@ export function describeReadModelStore(name: string, harness: ReadModelStoreHarn
       expect(await store.getCheckpoint('p')).toBeNull();
     });
 
-    it('a large bulk commit equals the same ops applied one by one, and the reference model', async () => {
-      // Like importing 10,000 users: word-index entries at score 0, a users set by seq.
-      const next = seededRandom(7);
-      const ops: WriteOp[] = [];
-      const words: string[] = [];
-      for (let i = 0; i < 10_000; i++) {
-        const id = `u${String(Math.floor(next() * 1_000_000)).padStart(6, '0')}`;
-        for (const word of ['maria', 'garcia', `corp${i % 10}`, id]) {
-          words.push(`${word}\t${id}`);
-          ops.push(add('words', `${word}\t${id}`, 0));
-        }
-        ops.push(add('users', id, i));
-        // Now and then a user leaves again, or comes back with a later seq.
-        if (i % 97 === 0) ops.push(remove('words', words[Math.floor(next() * words.length)]));
-        if (i % 89 === 0)
-          ops.push(add('users', `u${String(Math.floor(next() * 1_000_000)).padStart(6, '0')}`, i));
-      }
-      const bulk = await open();
-      const oneByOne = await open();
-      const reference = new ReferenceStore();
-      await commit(bulk, ops.slice(0, 100));
-      await commit(bulk, ops.slice(100));
-      await commitOneByOne(oneByOne, ops);
-      for (const op of ops) reference.apply(op);
-      expect(await bulk.dump()).toEqual(reference.dump());
-      expect(await oneByOne.dump()).toEqual(reference.dump());
-      expect(await bulk.lexRangeByPrefix('words', 'corp3', 5)).toEqual(
-        await oneByOne.lexRangeByPrefix('words', 'corp3', 5),
-      );
-    });
-
-    it('random commits of mixed ops equal the reference model, bulk and one by one', async () => {
-      const next = seededRandom(42);
-      const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
-      const keys = ['a', 'b', 'c', 'd'];
-      const pool = filler(120);
-      const scores = [0, 0, 1, 2, 2.5, -3, 10];
-      const bulk = await open();
-      const oneByOne = await open();
-      const reference = new ReferenceStore();
-      for (let round = 0; round < 60; round++) {
-        // Sizes from a handful (one by one inside the store) to hundreds (merged).
-        const size = pick([1, 5, 15, 16, 40, 300, 1200]);
+    it(
+      'a large bulk commit equals the same ops applied one by one, and the reference model',
+      async () => {
+        // Like importing 10,000 users: word-index entries at score 0, a users set by seq.
+        const next = seededRandom(7);
         const ops: WriteOp[] = [];
-        for (let i = 0; i < size; i++) {
-          const key = pick(keys);
-          const roll = next();
-          if (roll < 0.6) ops.push(add(key, pick(pool), pick(scores)));
-          else if (roll < 0.9) ops.push(remove(key, pick(pool)));
-          else if (roll < 0.95) ops.push(del(key));
-          else ops.push(set(key, { round, i }));
+        const words: string[] = [];
+        for (let i = 0; i < 10_000; i++) {
+          const id = `u${String(Math.floor(next() * 1_000_000)).padStart(6, '0')}`;
+          for (const word of ['maria', 'garcia', `corp${i % 10}`, id]) {
+            words.push(`${word}\t${id}`);
+            ops.push(add('words', `${word}\t${id}`, 0));
+          }
+          ops.push(add('users', id, i));
+          // Now and then a user leaves again, or comes back with a later seq.
+          if (i % 97 === 0) ops.push(remove('words', words[Math.floor(next() * words.length)]));
+          if (i % 89 === 0)
+            ops.push(add('users', `u${String(Math.floor(next() * 1_000_000)).padStart(6, '0')}`, i));
         }
-        await commit(bulk, ops);
+        const bulk = await open();
+        const oneByOne = await open();
+        const reference = new ReferenceStore();
+        await commit(bulk, ops.slice(0, 100));
+        await commit(bulk, ops.slice(100));
         await commitOneByOne(oneByOne, ops);
         for (const op of ops) reference.apply(op);
         expect(await bulk.dump()).toEqual(reference.dump());
-        for (const key of keys) {
-          const expected = reference.range(key);
-          expect(await bulk.sortedCount(key)).toBe(expected.length);
-          const after = pick(scores);
-          expect(await bulk.sortedRange(key, { afterScore: after, limit: 7 })).toEqual(
-            expected.filter((entry) => entry.score > after).slice(0, 7),
-          );
-          const member = pick(pool);
-          expect(await bulk.sortedScore(key, member)).toBe(expected.find((e) => e.member === member)?.score);
+        expect(await oneByOne.dump()).toEqual(reference.dump());
+        expect(await bulk.lexRangeByPrefix('words', 'corp3', 5)).toEqual(
+          await oneByOne.lexRangeByPrefix('words', 'corp3', 5),
+        );
+      },
+      HEAVY_TEST_MS,
+    );
+
+    it(
+      'random commits of mixed ops equal the reference model, bulk and one by one',
+      async () => {
+        const next = seededRandom(42);
+        const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+        const keys = ['a', 'b', 'c', 'd'];
+        const pool = filler(120);
+        const scores = [0, 0, 1, 2, 2.5, -3, 10];
+        const bulk = await open();
+        const oneByOne = await open();
+        const reference = new ReferenceStore();
+        for (let round = 0; round < 60; round++) {
+          // Sizes from a handful (one by one inside the store) to hundreds (merged).
+          const size = pick([1, 5, 15, 16, 40, 300, 1200]);
+          const ops: WriteOp[] = [];
+          for (let i = 0; i < size; i++) {
+            const key = pick(keys);
+            const roll = next();
+            if (roll < 0.6) ops.push(add(key, pick(pool), pick(scores)));
+            else if (roll < 0.9) ops.push(remove(key, pick(pool)));
+            else if (roll < 0.95) ops.push(del(key));
+            else ops.push(set(key, { round, i }));
+          }
+          await commit(bulk, ops);
+          await commitOneByOne(oneByOne, ops);
+          for (const op of ops) reference.apply(op);
+          expect(await bulk.dump()).toEqual(reference.dump());
+          for (const key of keys) {
+            const expected = reference.range(key);
+            expect(await bulk.sortedCount(key)).toBe(expected.length);
+            const after = pick(scores);
+            expect(await bulk.sortedRange(key, { afterScore: after, limit: 7 })).toEqual(
+              expected.filter((entry) => entry.score > after).slice(0, 7),
+            );
+            const member = pick(pool);
+            expect(await bulk.sortedScore(key, member)).toBe(
+              expected.find((e) => e.member === member)?.score,
+            );
+          }
         }
-      }
-      expect(await oneByOne.dump()).toEqual(await bulk.dump());
-    });
+        expect(await oneByOne.dump()).toEqual(await bulk.dump());
+      },
+      HEAVY_TEST_MS,
+    );
   });
 }
 
