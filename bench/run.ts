@@ -20,6 +20,7 @@ import { measureHardening } from './hardening';
 import { measureRestarts } from './restart';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
+import { measureUsersThroughput } from './users-throughput';
 
 /**
  * `npm run bench`: figures for the README, never assertions. A real server (embedded SQLite
@@ -475,6 +476,9 @@ async function main(): Promise<void> {
   await benchEmail(out);
   out();
   await measureHardening(out);
+  out();
+  out('11. users(first: 50) throughput: in-process read models, Redis behind one process, behind two');
+  await measureUsersThroughput(out, SECRET);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

@@ -7,7 +7,7 @@ import type { AccountCommandBody, RunAccountCommand } from './account-commands';
 import type { SignedInCaller } from './caller';
 import type { CommandRunner } from './command-runner';
 import { newLookupId } from './lookup-id';
-import { RateLimiter } from './rate-limiter';
+import { inProcessRateLimiter, type RateLimiterFactory, type RateLimits } from './rate-limiter';
 
 /** New requests (person and group) one person may file per hour. */
 export const ACCESS_REQUESTS_PER_HOUR = 20;
@@ -18,13 +18,18 @@ export interface AccessRequestDeps {
   access: AccountAccess;
   requests: AccessRequestQueries;
   reminderIntervalSeconds: number;
+  /** Where the hourly cap counts (default: in this process). */
+  rateLimiter?: RateLimiterFactory;
 }
 
 /** Access requests: the use cases that find their account first (by domain identifier or request). */
 export class AccessRequestCommands {
-  private readonly newRequests = new RateLimiter(ACCESS_REQUESTS_PER_HOUR, 3600_000);
+  private readonly newRequests: RateLimits;
 
-  constructor(private readonly deps: AccessRequestDeps) {}
+  constructor(private readonly deps: AccessRequestDeps) {
+    const limiter = deps.rateLimiter ?? inProcessRateLimiter;
+    this.newRequests = limiter('access-requests', ACCESS_REQUESTS_PER_HOUR, 3600_000);
+  }
 
   /** The account a domain identifier belongs to, from its reservation (always up to date). */
   async accountIdFor(domainIdentifier: string): Promise<string> {
@@ -37,7 +42,7 @@ export class AccessRequestCommands {
   }
 
   async requestAccess(caller: SignedInCaller, domainIdentifier: string, reason: string): Promise<string> {
-    this.countNewRequest(caller);
+    await this.countNewRequest(caller);
     const accountId = await this.accountIdFor(domainIdentifier);
     const requestId = randomUUID();
     await this.deps.runAccountCommand(caller, accountId, {
@@ -65,7 +70,7 @@ export class AccessRequestCommands {
     );
     const group = lookup(own.groups, input.groupId);
     if (!group) throw notFound('User group not found');
-    this.countNewRequest(caller);
+    await this.countNewRequest(caller);
     const targetId = await this.accountIdFor(input.domainIdentifier);
     const requestId = randomUUID();
     await this.deps.runAccountCommand(caller, targetId, {
@@ -91,8 +96,8 @@ export class AccessRequestCommands {
     await this.deps.runAccountCommand(caller, doc.accountId, body);
   }
 
-  private countNewRequest(caller: SignedInCaller): void {
-    const verdict = this.newRequests.take(caller.actor.userId, Date.now());
+  private async countNewRequest(caller: SignedInCaller): Promise<void> {
+    const verdict = await this.newRequests.take(caller.actor.userId, Date.now());
     if (!verdict.allowed) {
       throw new DomainError('RATE_LIMITED', `At most ${ACCESS_REQUESTS_PER_HOUR} access requests an hour`, {
         retryAfterSeconds: verdict.retryAfterSeconds,

@@ -10,8 +10,10 @@ import { createTokenVerifier } from '../auth/verifier';
 import { startEmailDelivery } from '../email/email-delivery';
 import { buildGraphQLSchema } from '../graphql/schema';
 import { AccountHistory } from '../history/account-history';
-import { MemoryReadModelStore } from '../readmodel/memory';
-import { Projector } from '../readmodel/projector';
+import { openRedisRuntime } from '../cluster/redis-runtime';
+import type { EventStore } from '../eventstore/port';
+import type { ReadModelStore } from '../readmodel/port';
+import type { ProjectionProgress } from '../readmodel/progress';
 import { correlationIdOf } from '../server/correlation';
 import { startServer, type RunningServer } from '../server/start';
 import { accountDecider, accountStreamId } from '../domain/account';
@@ -22,7 +24,6 @@ import { AccessRequestCommands } from './access-requests';
 import { AppendHealth, dataFolderProbe } from './append-health';
 import type { AppApi, Queries } from './api';
 import { commandMetadata } from './caller';
-import { CommandHandler } from './command-handler';
 import { CommandRunner } from './command-runner';
 import type { Config } from './config';
 import { openEventStore } from './event-store';
@@ -31,9 +32,9 @@ import { PendingReactions } from './pending-reactions';
 import { ProfileRegistration } from './profile-registration';
 import { restoreReadModels, saveReadModels, snapshotFile } from './read-model-snapshots';
 import { LiveUpdates } from './live-updates';
+import { inProcessRuntime, type ReadModelRuntime } from './read-model-runtime';
 import { startReactor } from './reactors/reactor';
 import { revokeGrantsOfDeletedGroups } from './reactors/revoke-grants-of-deleted-groups';
-import { inProcessReplay } from './in-process-replay';
 import { replayRoutes } from './replay-routes';
 import { RequestContextFactory } from './request-context';
 import { resolveUserEntries } from './resolve-user-entries';
@@ -43,8 +44,8 @@ import { startProjectorWithProgress } from './startup-replay';
 export interface RunningApp extends RunningServer {
   api: AppApi;
   runner: CommandRunner;
-  readModels: MemoryReadModelStore;
-  projector: Projector;
+  readModels: ReadModelStore;
+  projector: ProjectionProgress;
   live: LiveUpdates;
   clock: () => Date;
 }
@@ -55,14 +56,16 @@ export interface AppOptions {
 }
 
 /** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
-function wire(config: Config, logger: Logger, clock: () => Date) {
-  const appendHealth = new AppendHealth(
-    config.eventStore === 'sqlite' ? dataFolderProbe(config.dataDir) : null,
-  );
-  const events = appendHealth.track(openEventStore(config));
-  const readModels = new MemoryReadModelStore();
-  const projector = new Projector(events, readModels, allProjections, logger);
-  const runner = new CommandRunner(new CommandHandler(events), projector, logger);
+function wire(
+  config: Config,
+  logger: Logger,
+  clock: () => Date,
+  events: EventStore,
+  runtime: ReadModelRuntime,
+) {
+  const readModels = runtime.reads;
+  const projector = runtime.progress;
+  const runner = new CommandRunner(runtime.commands, projector, logger);
   const queries: Queries = {
     accounts: accountQueries(readModels),
     accessRequests: accessRequestQueries(readModels),
@@ -92,6 +95,7 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
       access,
       requests: queries.accessRequests,
       reminderIntervalSeconds: config.accessReminderIntervalSeconds,
+      rateLimiter: runtime.rateLimiter,
     }),
     resolveUserEntries: (entries) => resolveUserEntries(queries.profiles, entries),
     access,
@@ -110,24 +114,47 @@ function wire(config: Config, logger: Logger, clock: () => Date) {
       reactions.track(runner.execute(accountDecider, accountStreamId(accountId), command)),
     logger,
   );
-  return { events, appendHealth, readModels, projector, runner, live, api, reactions };
+  return { readModels, projector, runner, live, api, reactions };
+}
+
+/** Read models in this process, or in Redis with REDIS_URL. */
+async function openRuntime(config: Config, events: EventStore, logger: Logger): Promise<ReadModelRuntime> {
+  const { redisUrl } = config;
+  try {
+    return redisUrl === null
+      ? inProcessRuntime(events, logger)
+      : await openRedisRuntime({ ...config, redisUrl }, events, logger);
+  } catch (error) {
+    await events.close();
+    throw error;
+  }
 }
 
 /** Opens the stores, replays the projections, and serves HTTP + WebSocket. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.now ?? (() => new Date());
-  const { events, appendHealth, readModels, projector, runner, live, api, reactions } = wire(
+  const appendHealth = new AppendHealth(
+    config.eventStore === 'sqlite' ? dataFolderProbe(config.dataDir) : null,
+  );
+  const events = appendHealth.track(openEventStore(config));
+  const runtime = await openRuntime(config, events, logger);
+  const { readModels, projector, runner, live, api, reactions } = wire(
     config,
     logger,
     clock,
+    events,
+    runtime,
   );
+  // In-process read models only: Redis keeps its own.
+  const memory = runtime.memory;
   const snapshot = snapshotFile(config.dataDir);
   try {
-    await restoreReadModels(snapshot, events, readModels, allProjections, logger);
+    if (memory) await restoreReadModels(snapshot, events, memory, allProjections, logger);
     await startProjectorWithProgress(events, projector, logger, 10 * 60_000);
   } catch (error) {
     await projector.stop();
+    await runtime.close();
     await events.close();
     throw config.eventStore === 'kurrentdb'
       ? kurrentDbFailure(config.kurrentConnectionString ?? '', error)
@@ -151,18 +178,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
     callerOf: (context) => context.user?.claims.sub ?? null,
     routes: [
-      ...replayRoutes(inProcessReplay(events, readModels, projector), verifier, logger),
+      ...(runtime.replay ? replayRoutes(runtime.replay, verifier, logger) : []),
       ...historyExportRoutes(contexts, api, logger),
     ],
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
     readiness: async () => {
-      const [caughtUp, appends] = await Promise.all([projector.caughtUp(), appendHealth.check()]);
+      const [readModels, appends] = await Promise.all([runtime.readiness(), appendHealth.check()]);
       return {
-        ready: caughtUp && appends.ok,
+        ready: readModels.ready && appends.ok,
         details: {
-          eventStore: appends.ok ? 'reachable' : `appends failing (${appends.reason})`,
-          projections: caughtUp ? 'caught up' : 'behind',
+          ...readModels.details,
+          ...(appends.ok ? {} : { eventStore: `appends failing (${appends.reason})` }),
         },
       };
     },
@@ -170,15 +197,25 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await email.stop();
       await projector.stop();
       // Only when every reaction is done: their events before the snapshot are not replayed again.
-      if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, readModels, logger);
+      if (!memory) {
+        // Redis keeps the read models.
+      } else if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, memory, logger);
       else
         logger.warn(
           'a reaction failed or is pending: no read-model snapshot; the next start replays the whole log',
         );
       await events.close();
-      await readModels.close();
+      await runtime.close();
     },
   });
-  logger.info({ url: server.url, eventStore: config.eventStore }, 'server listening');
+  logger.info(
+    {
+      url: server.url,
+      eventStore: config.eventStore,
+      readModels: config.redisUrl === null ? 'in-process' : 'redis',
+      role: config.role,
+    },
+    'server listening',
+  );
   return { ...server, api, runner, readModels, projector, live, clock };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Command, Decider, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/errors';
-import type { Projector } from '../readmodel/projector';
+import type { ProjectionProgress } from '../readmodel/progress';
 import type { CommandHandler, CommandResult } from './command-handler';
 
 /** How long a mutation's response waits for the projections to reach its events. */
@@ -14,7 +14,7 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 export class CommandRunner {
   constructor(
     private readonly handler: CommandHandler,
-    private readonly projector: Projector,
+    private readonly projector: ProjectionProgress,
     private readonly logger: Logger,
   ) {}
 

@@ -11,6 +11,10 @@ export interface Config {
   kurrentConnectionString: string | null;
   postgresUrl: string | null;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel of this service (several deployments may share a Redis). */
+  redisKeyPrefix: string;
+  /** `api` serves only; `projector` also runs the projections; `all` both (needs REDIS_URL unless `all`). */
+  role: Role;
   auth: {
     jwtSecret: string | null;
     jwksUrl: string | null;
@@ -27,6 +31,8 @@ export interface Config {
   /** Null: any origin (no CORS headers, every WebSocket upgrade). */
   allowedOrigins: string[] | null;
 }
+
+export type Role = 'api' | 'projector' | 'all';
 
 type Env = Record<string, string | undefined>;
 
@@ -62,6 +68,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (postgresUrl !== null && !/^postgres(ql)?:\/\/[^/]/.test(postgresUrl)) {
     throw new Error('POSTGRES_URL must look like postgres://user@host:5432/database');
   }
+  const redisUrl = text(env, 'REDIS_URL');
+  const role = text(env, 'ROLE') ?? 'all';
+  if (role !== 'api' && role !== 'projector' && role !== 'all') {
+    throw new Error(`ROLE must be "api", "projector" or "all", got "${role}"`);
+  }
+  if (role !== 'all' && redisUrl === null) {
+    throw new Error(`ROLE=${role} needs REDIS_URL: without it one process does everything`);
+  }
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
@@ -69,7 +83,9 @@ export function loadConfig(env: Env = process.env): Config {
     eventStore,
     kurrentConnectionString,
     postgresUrl,
-    redisUrl: text(env, 'REDIS_URL'),
+    redisUrl,
+    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'saa:',
+    role,
     auth: {
       jwtSecret: text(env, 'AUTH_JWT_SECRET'),
       jwksUrl: text(env, 'AUTH_JWKS_URL'),

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { JsonValue } from '../eventstore/port';
-import type { Projector } from '../readmodel/projector';
+import type { ProjectionProgress } from '../readmodel/progress';
 
 /** Any number of subscribers may listen to one topic (Node warns past 10 by default). */
 function unboundedEventTarget(): EventTarget {
@@ -20,7 +20,7 @@ export class LiveUpdates {
     eventTarget: unboundedEventTarget(),
   });
 
-  constructor(projector: Projector) {
+  constructor(projector: ProjectionProgress) {
     projector.onCommitted((_projection, _events, notifications) => {
       for (const { topic, payload } of notifications) this.pubSub.publish(topic, payload);
     });

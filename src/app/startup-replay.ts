@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { EventStore, Position } from '../eventstore/port';
 import { ProgressReporter } from '../progress/reporter';
 import { logProgressSink } from '../progress/sinks';
-import type { Projector } from '../readmodel/projector';
+import type { ProjectionProgress } from '../readmodel/progress';
 
 /** How far the slowest projection is through the log up to `head` (0..1, by log position). */
-function slowestFraction(projector: Projector, head: Position): number {
+function slowestFraction(projector: ProjectionProgress, head: Position): number {
   const reached = projector.status().map(({ checkpoint }) => Number(checkpoint?.commit ?? 0n));
   return Math.min(...reached) / Math.max(1, Number(head.commit));
 }
@@ -16,7 +16,7 @@ function slowestFraction(projector: Projector, head: Position): number {
  */
 export async function startProjectorWithProgress(
   events: EventStore,
-  projector: Projector,
+  projector: ProjectionProgress,
   logger: Logger,
   timeoutMs: number,
 ): Promise<void> {

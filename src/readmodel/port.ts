@@ -1,4 +1,5 @@
 import type { JsonValue, Position } from '../eventstore/port';
+import type { Notification } from './projection';
 
 /**
  * The read-model store port. Redis-shaped on purpose (keys, JSON documents, sorted sets)
@@ -33,8 +34,16 @@ export type ReadModelEntry =
 
 export interface ReadModelStore extends ReadModelReader {
   getCheckpoint(projection: string): Promise<Position | null>;
-  /** Applies the writes and moves the checkpoint, all or nothing. */
-  commit(projection: string, ops: readonly WriteOp[], checkpoint: Position): Promise<void>;
+  /**
+   * Applies the writes and moves the checkpoint, all or nothing. A store shared by several
+   * processes (Redis) also publishes the batch's notifications with it, in the same step.
+   */
+  commit(
+    projection: string,
+    ops: readonly WriteOp[],
+    checkpoint: Position,
+    notifications?: readonly Notification[],
+  ): Promise<void>;
   /** Deletes every key starting with one of the prefixes, and the projection's checkpoint. */
   reset(projection: string, keyPrefixes: readonly string[]): Promise<void>;
   /** Every key with its content, in no particular order: lets `replay --verify` compare two stores. */

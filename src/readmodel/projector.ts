@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventStore, EventSubscription, Position, StoredEvent } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
 import type { ReadModelStore } from './port';
+import { PositionWaiters } from './position-waiters';
 import { projectBatch } from './project-batch';
 import type { Notification, Projection } from './projection';
 
@@ -19,12 +20,6 @@ interface Running {
   lastError: string | null;
 }
 
-interface Waiter {
-  target: Position;
-  resolve: (reached: boolean) => void;
-  timer: NodeJS.Timeout;
-}
-
 export interface ProjectorOptions {
   maxBatch?: number;
   /** Called before each batch is committed; tests use it to crash between batches. */
@@ -37,7 +32,7 @@ export interface ProjectorOptions {
  */
 export class Projector {
   private readonly running = new Map<string, Running>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new PositionWaiters((target) => this.allReached(target));
   private readonly listeners = new Set<CommittedListener>();
   private stopped = false;
   /** Set while `exclusive` runs: batches wait for it. */
@@ -75,7 +70,7 @@ export class Projector {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all([...this.running.values()].map((run) => run.subscription?.close()));
-    for (const waiter of this.waiters) this.settle(waiter, false);
+    this.waiters.abandonAll();
   }
 
   /** Deletes the projection's read model and checkpoint and replays it from position 0. */
@@ -91,15 +86,7 @@ export class Projector {
 
   /** Resolves true once every projection has processed `target`, false after the timeout. */
   waitFor(target: Position, timeoutMs: number): Promise<boolean> {
-    if (this.allReached(target)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        target,
-        resolve,
-        timer: setTimeout(() => this.settle(waiter, false), timeoutMs),
-      };
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(target, timeoutMs);
   }
 
   /**
@@ -175,7 +162,7 @@ export class Projector {
     const tx = await projectBatch(run.projection, this.store, batch);
     const checkpoint = batch[batch.length - 1].position;
     this.options.beforeCommit?.(run.projection.name, batch);
-    await this.store.commit(run.projection.name, tx.ops, checkpoint);
+    await this.store.commit(run.projection.name, tx.ops, checkpoint, tx.notifications);
     run.checkpoint = checkpoint;
     run.failures = 0;
     run.lastError = null;
@@ -186,7 +173,7 @@ export class Projector {
         this.logger.error({ err: error, projection: run.projection.name }, 'projection listener failed');
       }
     }
-    for (const waiter of this.waiters) if (this.allReached(waiter.target)) this.settle(waiter, true);
+    this.waiters.settleReached();
   }
 
   private restartAfterFailure(run: Running, failed: EventSubscription, error: unknown): void {
@@ -208,11 +195,5 @@ export class Projector {
         (reason: unknown) => this.restartAfterFailure(run, failed, reason),
       );
     }, delay).unref();
-  }
-
-  private settle(waiter: Waiter, reached: boolean): void {
-    if (!this.waiters.delete(waiter)) return;
-    clearTimeout(waiter.timer);
-    waiter.resolve(reached);
   }
 }

@@ -141,7 +141,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
     async onConnect(ctx: Ctxt) {
       const connection = ctx.extra;
       const address = connection.request.socket.remoteAddress ?? 'unknown';
-      if (!inits.take(address, Date.now()).allowed) {
+      if (!(await inits.take(address, Date.now())).allowed) {
         connection.socket.close(4429, 'Too many connection requests');
         return false;
       }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { StoredEvent } from '../../eventstore/port';
-import type { Projector } from '../../readmodel/projector';
+import type { ProjectionProgress } from '../../readmodel/progress';
 
 /**
  * A named reaction to events: events in, outputs (commands, messages) out. It runs after the
@@ -16,7 +16,7 @@ export interface Reactor<Output> {
 /** Feeds a reactor the events each committed batch of its projection holds, and dispatches its outputs in order. */
 export function startReactor<Output>(
   reactor: Reactor<Output>,
-  projector: Projector,
+  projector: ProjectionProgress,
   dispatch: (output: Output) => Promise<unknown>,
   logger: Logger,
 ): () => void {
