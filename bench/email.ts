@@ -12,6 +12,7 @@ import { issueToken } from '../src/auth/issue';
 import { GraphQLClient } from './client';
 import { benchPeople, registerProfiles } from './people';
 import { formatMs, percentile, summarize, table, thousands } from './stats';
+import { BENCH_SECRET } from './secret';
 
 /**
  * Email figures: how long after an approval the requester's message is accepted by a local
@@ -21,7 +22,6 @@ import { formatMs, percentile, summarize, table, thousands } from './stats';
 const ROUNDS = 100;
 const WARMUP_ROUNDS = 5;
 const BACKLOG = 10_000;
-const SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { sub: 'mail-admin', email: 'mail-admin@bench.example', name: 'Mail Admin' };
 
 /** A local SMTP server that only notes when a message for an address was accepted. */
@@ -85,7 +85,7 @@ export async function benchEmail(out: (line?: string) => void): Promise<void> {
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: SECRET,
+    AUTH_JWT_SECRET: BENCH_SECRET,
     LOG_LEVEL: 'silent',
     SMTP_URL: smtp.url,
   });
@@ -95,7 +95,7 @@ export async function benchEmail(out: (line?: string) => void): Promise<void> {
   await store.close();
   const app = await startApp(config, { logger: pino({ level: 'silent' }) });
   try {
-    const admin = new GraphQLClient(app.url, await issueToken(SECRET, ADMIN));
+    const admin = new GraphQLClient(app.url, await issueToken(BENCH_SECRET, ADMIN));
     const created = await admin.request<{ createSmartAccount: { id: string } }>(
       'mutation($input: CreateSmartAccountInput!) { createSmartAccount(input: $input) { id } }',
       { input: { name: 'Mail bench', domainIdentifier: 'mail.bench.example' } },
@@ -111,7 +111,7 @@ export async function benchEmail(out: (line?: string) => void): Promise<void> {
     for (const [round, person] of requesters.entries()) {
       const requester = new GraphQLClient(
         app.url,
-        await issueToken(SECRET, { sub: person.userId, email: person.email, name: person.name }),
+        await issueToken(BENCH_SECRET, { sub: person.userId, email: person.email, name: person.name }),
       );
       const adminMail = smtp.next(ADMIN.email);
       const { requestAccess } = await requester.request<{ requestAccess: { id: string } }>(

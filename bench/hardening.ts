@@ -17,13 +17,13 @@ import { operationCost } from '../src/server/query-cost';
 import { GraphQLClient } from './client';
 import { benchPeople, registerProfiles } from './people';
 import { formatMs, sample, summarize, table, thousands } from './stats';
+import { BENCH_SECRET } from './secret';
 
 /**
  * The hardening figures: what the cost check adds to the ordinary users page, and the memory of idle
  * subscriptions. Runs its own server (embedded SQLite, temp DATA_DIR) in this process.
  */
 
-const SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ACCOUNT_USERS = 1000;
 const PAGE_RUNS = 300;
 const COST_CALLS = 20_000;
@@ -91,7 +91,7 @@ async function subscribeIdle(socket: WebSocket, count: number): Promise<void> {
 
 async function costCheckOverhead(app: RunningApp, out: (line?: string) => void): Promise<void> {
   const people = benchPeople(ACCOUNT_USERS);
-  const adminToken = await issueToken(SECRET, {
+  const adminToken = await issueToken(BENCH_SECRET, {
     sub: 'bench-admin',
     email: 'admin@bench.example',
     name: 'Admin',
@@ -139,7 +139,7 @@ async function idleSubscriptionMemory(app: RunningApp, out: (line?: string) => v
   const users = SOCKETS / USERS_PER_SOCKET_GROUP;
   const tokens = await Promise.all(
     Array.from({ length: users }, (_, i) =>
-      issueToken(SECRET, { sub: `idle-${i}`, email: `idle-${i}@bench.example`, name: `Idle ${i}` }),
+      issueToken(BENCH_SECRET, { sub: `idle-${i}`, email: `idle-${i}@bench.example`, name: `Idle ${i}` }),
     ),
   );
   const before = await settledMemory(gc);
@@ -177,7 +177,12 @@ async function idleSubscriptionMemory(app: RunningApp, out: (line?: string) => v
 
 export async function measureHardening(out: (line?: string) => void): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-hardening-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: BENCH_SECRET,
+    LOG_LEVEL: 'silent',
+  });
   try {
     const setup = openEventStore(config);
     await registerProfiles(setup, benchPeople(ACCOUNT_USERS));

@@ -10,12 +10,12 @@ import { issueToken } from '../src/auth/issue';
 import { appendLongHistory, LONG_HISTORY_ADMIN } from '../test/support/long-history';
 import { GraphQLClient } from './client';
 import { formatMs, sample, summarize, table, thousands, timeMs } from './stats';
+import { BENCH_SECRET } from './secret';
 
 const EVENTS = 100_000;
 const USERS = 2000;
 const GROUPS = 50;
 const RUNS = 20;
-const SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 
 const AS_OF = `query ($id: ID!, $at: DateTime) {
   smartAccountAsOf(accountId: $id, at: $at) {
@@ -65,7 +65,12 @@ async function measureExport(url: string, token: string, expectedLines: number) 
  */
 export async function benchHistory(out: (line?: string) => void): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-history-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: BENCH_SECRET,
+    LOG_LEVEL: 'silent',
+  });
   try {
     const accountId = randomUUID();
     const store = openEventStore(config);
@@ -85,7 +90,7 @@ export async function benchHistory(out: (line?: string) => void): Promise<void> 
     const app = started;
     try {
       out(`   the server started and replayed them in ${formatMs(startMs)}`);
-      const token = await issueToken(SECRET, {
+      const token = await issueToken(BENCH_SECRET, {
         sub: LONG_HISTORY_ADMIN,
         email: 'admin@bench.example',
         name: 'Admin',

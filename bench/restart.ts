@@ -14,6 +14,7 @@ import type { ProfileEvent } from '../src/domain/profile/events';
 import { profileStreamId } from '../src/domain/profile/decider';
 import type { EventStore, NewEvent } from '../src/eventstore/port';
 import { formatMs, thousands, timeMs } from './stats';
+import { BENCH_SECRET } from './secret';
 
 /**
  * `npm run bench:restart [-- EVENTS]`: a log of EVENTS (default 1,000,000) domain events written
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
+    AUTH_JWT_SECRET: BENCH_SECRET,
     LOG_LEVEL: 'silent',
   });
   try {

@@ -21,6 +21,7 @@ import { measureRestarts } from './restart';
 import { benchPeople, registerProfiles, type BenchPerson } from './people';
 import { formatMs, sample, summarize, table, thousands, timeMs, type Row } from './stats';
 import { measureUsersThroughput } from './users-throughput';
+import { BENCH_SECRET } from './secret';
 
 /**
  * `npm run bench`: figures for the README, never assertions. A real server (embedded SQLite
@@ -42,7 +43,6 @@ const HISTORY_CHANGES = 10_000;
 const COLD_LOAD_RUNS = 5;
 const FANOUT_SUBSCRIBERS = 1000;
 const FANOUT_ROUNDS = 5;
-const SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { sub: 'bench-admin', email: 'admin@bench.example', name: 'Bench Admin' };
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -148,7 +148,7 @@ async function bench(config: Config): Promise<void> {
   const running = app;
   try {
     out(`setup: the server started and replayed ${thousands(USERS)} events in ${formatMs(startMs)}`);
-    const client = new GraphQLClient(running.url, await issueToken(SECRET, ADMIN));
+    const client = new GraphQLClient(running.url, await issueToken(BENCH_SECRET, ADMIN));
     await client.request('{ me { userId } }');
     await measure(running, client, people, config);
     if (client.retries > 0) {
@@ -180,7 +180,7 @@ async function bench(config: Config): Promise<void> {
 async function measureReplay(app: RunningApp): Promise<void> {
   const base = app.url.replace(/\/graphql$/, '');
   const call = async (method: 'GET' | 'POST', route: string, role: string): Promise<string> => {
-    const token = await issueToken(SECRET, { ...ADMIN, roles: [role] });
+    const token = await issueToken(BENCH_SECRET, { ...ADMIN, roles: [role] });
     const response = await fetch(`${base}/admin/read-models/${route}`, {
       method,
       headers: { authorization: `Bearer ${token}` },
@@ -429,7 +429,7 @@ async function measure(
     app,
     admin: client,
     adminUserId: ADMIN.sub,
-    secret: SECRET,
+    secret: BENCH_SECRET,
     people: people.slice(people.length - FANOUT_SUBSCRIBERS - 20),
     subscribers: FANOUT_SUBSCRIBERS,
     rounds: FANOUT_ROUNDS,
@@ -461,7 +461,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: SECRET,
+    AUTH_JWT_SECRET: BENCH_SECRET,
     LOG_LEVEL: 'silent',
     // The fan-out opens 1,000 sockets from this one address, past the per-address default.
     WS_CONNECTION_INITS_PER_MINUTE: '100000',
@@ -485,7 +485,7 @@ async function main(): Promise<void> {
   await measureHardening(out);
   out();
   out('11. users(first: 50) throughput: in-process read models, Redis behind one process, behind two');
-  await measureUsersThroughput(out, SECRET);
+  await measureUsersThroughput(out, BENCH_SECRET);
   out();
   out(`total ${formatMs(Date.now() - started)}; load average at the end ${loadAverage()}`);
 }

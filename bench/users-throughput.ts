@@ -10,6 +10,7 @@ import { tempDir } from '../test/support/temp';
 import { GraphQLClient } from './client';
 import { benchPeople, registerProfiles } from './people';
 import { formatMs, summarize, thousands } from './stats';
+import { BENCH_SECRET } from './secret';
 
 const USERS = 1000;
 const CONCURRENCY = 8;
@@ -147,11 +148,10 @@ export async function measureUsersThroughput(out: (line?: string) => void, secre
 
 if (require.main === module) {
   // `node -r ts-node/register/transpile-only bench/users-throughput.ts`: this section alone.
-  measureUsersThroughput(
-    (line = '') => process.stdout.write(`${line}\n`),
-    'bench-secret-that-is-long-enough-for-hs256-0123456789',
-  ).catch((error: unknown) => {
-    process.stderr.write(`bench failed: ${String(error)}\n`);
-    process.exitCode = 1;
-  });
+  measureUsersThroughput((line = '') => process.stdout.write(`${line}\n`), BENCH_SECRET).catch(
+    (error: unknown) => {
+      process.stderr.write(`bench failed: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }
