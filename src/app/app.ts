@@ -196,11 +196,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onClose: async () => {
       await email.stop();
       await projector.stop();
-      // Only when every reaction is done: their events before the snapshot are not replayed again.
-      if (!memory) {
-        // Redis keeps the read models.
-      } else if (await reactions.allSucceeded()) await saveReadModels(snapshot, events, memory, logger);
-      else
+      // In-process read models only (Redis keeps its own), and only when every reaction is done:
+      // their events before the snapshot are not replayed again.
+      if (memory && (await reactions.allSucceeded())) await saveReadModels(snapshot, events, memory, logger);
+      else if (memory)
         logger.warn(
           'a reaction failed or is pending: no read-model snapshot; the next start replays the whole log',
         );

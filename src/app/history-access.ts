@@ -1,7 +1,5 @@
-import { can, PERMISSIONS } from '../domain/account/permissions';
-import { accountNotFound } from '../domain/account/permissions';
+import { accountNotFound, can, forbiddenTo } from '../domain/account/permissions';
 import type { Actor } from '../domain/decider';
-import { forbidden } from '../domain/errors';
 import type { AccountAccess, AccountReadAccess } from './account-access';
 
 /** May `actor` read the account's history (contract: SMART_ACCOUNT_ADMIN, auditor, support under a case)? */
@@ -22,8 +20,6 @@ export async function requireHistoryReader(
 ): Promise<AccountReadAccess> {
   const access = await accounts.readAccess(actor, accountId);
   if (access === null) throw accountNotFound();
-  if (!can(access.state, actor, 'readHistory', access.externalRoles)) {
-    throw forbidden(`Your roles in this Smart Account do not allow you to ${PERMISSIONS.readHistory.action}`);
-  }
+  if (!can(access.state, actor, 'readHistory', access.externalRoles)) throw forbiddenTo('readHistory');
   return access;
 }

@@ -12,10 +12,10 @@ import type {
 } from './commands';
 import type { AccountEvent, AccessRequested } from './events';
 import {
-  PERMISSIONS,
   accountNotFound,
   can,
   forbidSupportSelfGrant,
+  forbiddenTo,
   type EffectiveRoleAssignment,
 } from './permissions';
 import { mergeAssignments, sameAssignment, validateAssignments } from './roles';
@@ -82,9 +82,7 @@ function decidableRequest(command: DecisionCommand, state: AccountState): Access
   if (request === undefined) throw accessRequestNotFound();
   if (!can(state, actor, 'decideAccessRequests', extra)) {
     if (!canReadAccessRequest(state, actor, request.id, extra)) throw accessRequestNotFound();
-    throw forbidden(
-      `Your roles in this Smart Account do not allow you to ${PERMISSIONS.decideAccessRequests.action}`,
-    );
+    throw forbiddenTo('decideAccessRequests');
   }
   return request;
 }
