@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   WrongExpectedVersionError,
   type AppendResult,
+  type ChangeMark,
   type BatchHandler,
   type EventStore,
   type EventSubscription,
@@ -77,10 +78,19 @@ export class AppendHealth {
 }
 
 class TrackedEventStore implements EventStore {
+  // Forwarded as they are: without them every query would read the stream to catch up.
+  readonly changeMark?: () => ChangeMark;
+  readonly changedSince?: (streamId: string, mark: ChangeMark) => boolean;
+
   constructor(
     private readonly store: EventStore,
     private readonly health: AppendHealth,
-  ) {}
+  ) {
+    if (store.changeMark && store.changedSince) {
+      this.changeMark = store.changeMark.bind(store);
+      this.changedSince = store.changedSince.bind(store);
+    }
+  }
 
   async append(
     streamId: string,
