@@ -58,18 +58,13 @@ export async function toRoleAssignments(
       if (group && from) groups.set(group.id, UserGroup.from(group, from, false));
     }
   }
-  const virtualAccounts = new Map(account.virtualAccounts.map((va) => [va.id, va]));
-  return assignments.map((assignment) => {
-    const virtualAccount = assignment.virtualAccountId
-      ? virtualAccounts.get(assignment.virtualAccountId)
-      : undefined;
-    const group = assignment.viaGroupId ? groups.get(assignment.viaGroupId) : undefined;
-    return Object.assign(new RoleAssignment(), {
-      role: assignment.role,
-      virtualAccount: virtualAccount ? VirtualAccount.from(virtualAccount) : null,
-      viaGroup: group ?? null,
-    });
-  });
+  return assignments.map((assignment) =>
+    RoleAssignment.of(
+      account,
+      assignment,
+      assignment.viaGroupId ? (groups.get(assignment.viaGroupId) ?? null) : null,
+    ),
+  );
 }
 
 /** A user's effective roles from the read model: direct roles plus those of their groups. */
@@ -88,6 +83,9 @@ export async function loadAccountUsers(
   account: AccountDoc,
   userIds: readonly string[],
 ): Promise<Array<AccountUser | null>> {
-  const docs = await queries.accounts.users(account.id, userIds);
-  return docs.map((doc) => (doc ? AccountUser.from(doc, account) : null));
+  const [docs, profiles] = await Promise.all([
+    queries.accounts.users(account.id, userIds),
+    queries.profiles.byIds(userIds),
+  ]);
+  return docs.map((doc, index) => (doc ? AccountUser.from(doc, account, profiles[index]) : null));
 }

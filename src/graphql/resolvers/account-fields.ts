@@ -1,6 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { forbiddenTo } from '../../domain/account';
-import { DomainError } from '../../domain/errors';
 import { effectiveAssignments, loadAccountUsers, toGroupAccess, toRoleAssignments } from '../account-views';
 import type { GraphQLContext } from '../context';
 import {
@@ -14,7 +13,6 @@ import {
 } from '../types/account';
 import { toConnection, type Connection } from '../types/connection';
 import { PageArgs, SearchPageArgs } from '../types/page-args';
-import { Profile } from '../types/profile';
 
 function requireMemberAccess(account: SmartAccount): void {
   if (!account.access.readMembers) throw forbiddenTo('readMembers');
@@ -97,18 +95,6 @@ export class SmartAccountFields {
 
 @Resolver(() => AccountUser)
 export class AccountUserFields {
-  @FieldResolver(() => Profile)
-  async profile(@Root() user: AccountUser, @Ctx() { app }: GraphQLContext): Promise<Profile> {
-    const doc = await app.queries.profiles.byId(user.doc.userId);
-    if (!doc) throw new DomainError('INTERNAL_SERVER_ERROR', 'Profile not available');
-    return Profile.from(doc);
-  }
-
-  @FieldResolver(() => [RoleAssignment])
-  directRoles(@Root() user: AccountUser, @Ctx() { app }: GraphQLContext): Promise<RoleAssignment[]> {
-    return toRoleAssignments(app.queries, user.account, user.doc.directRoles);
-  }
-
   @FieldResolver(() => [RoleAssignment], {
     description: "Direct roles plus the roles that the user's groups carry.",
   })

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { OutputType } from './output-type';
 import { GroupTargetInput } from './target-inputs';
 import type {
   AccessRequestDoc,
@@ -27,7 +28,7 @@ registerEnumType(AccessRequestKindEnum, {
   },
 });
 
-@ObjectType()
+@OutputType()
 export class AccessRequest {
   @Field(() => ID)
   id!: string;
@@ -100,7 +101,7 @@ export class AccessRequest {
 
 export const AccessRequestConnection = connectionType(AccessRequest, 'AccessRequest');
 
-@ObjectType({ description: 'A group of one Smart Account given access to another Smart Account.' })
+@OutputType({ description: 'A group of one Smart Account given access to another Smart Account.' })
 export class ExternalGroupGrant {
   @Field(() => ID)
   groupId!: string;

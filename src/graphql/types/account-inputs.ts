@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { OutputType } from './output-type';
 import { AccountTargetInput, AccountUserTargetInput } from './target-inputs';
 import type { AddUserOutcome } from '../../domain/account';
 import { AccountUser } from './account';
@@ -69,7 +70,7 @@ registerEnumType(AddUserOutcomeEnum, {
   valuesConfig: { NOT_FOUND: { description: 'No active profile has this user ID or email.' } },
 });
 
-@ObjectType()
+@OutputType()
 export class AddUserResult {
   @Field(() => String, { description: 'The entry as given.' })
   input!: string;
@@ -87,7 +88,7 @@ export class AddUserResult {
   user!: AccountUser | null;
 }
 
-@ObjectType()
+@OutputType()
 export class AddUsersPayload {
   @Field(() => Boolean)
   dryRun!: boolean;
@@ -111,7 +112,7 @@ export class RemoveUserInput extends AccountUserTargetInput {
   notify?: boolean | null;
 }
 
-@ObjectType()
+@OutputType()
 export class RemoveUserPayload {
   @Field(() => ID)
   accountId!: string;

@@ -1,13 +1,18 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int } from 'type-graphql';
+import { OutputType } from './output-type';
 import type { AccountDoc, AccountUserDoc, GroupDoc, VirtualAccountDoc } from '../../../projections/accounts';
 import type { EffectiveRoleAssignment } from '../../domain/account/permissions';
+import type { RoleAssignment as RoleAssignmentData } from '../../domain/account';
 import type { Role } from '../../domain/account/roles';
+import { DomainError } from '../../domain/errors';
+import type { ProfileDoc } from '../../../projections/profiles';
 import { DateTimeScalar } from '../scalars';
 import { connectionType } from './connection';
+import { Profile } from './profile';
 import { RoleEnum } from './roles';
 
 /** What Virtual Accounts and groups have in common: an ID, a name and an optional description. */
-@ObjectType()
+@OutputType()
 abstract class NamedItem {
   @Field(() => ID)
   id!: string;
@@ -19,7 +24,7 @@ abstract class NamedItem {
   description!: string | null;
 }
 
-@ObjectType()
+@OutputType()
 export class VirtualAccount extends NamedItem {
   @Field(() => Boolean)
   isDefault!: boolean;
@@ -39,7 +44,7 @@ export interface AccountAccess {
   myRoles: EffectiveRoleAssignment[];
 }
 
-@ObjectType()
+@OutputType()
 export class SmartAccount {
   @Field(() => ID)
   id!: string;
@@ -75,7 +80,7 @@ export class SmartAccount {
   }
 }
 
-@ObjectType()
+@OutputType()
 export class GroupVirtualAccountAccess {
   @Field(() => VirtualAccount)
   virtualAccount!: VirtualAccount;
@@ -86,7 +91,7 @@ export class GroupVirtualAccountAccess {
   role!: Role;
 }
 
-@ObjectType()
+@OutputType()
 export class UserGroup extends NamedItem {
   @Field(() => Int)
   memberCount!: number;
@@ -116,7 +121,7 @@ export class UserGroup extends NamedItem {
   }
 }
 
-@ObjectType()
+@OutputType()
 export class RoleAssignment {
   @Field(() => RoleEnum)
   role!: Role;
@@ -132,9 +137,21 @@ export class RoleAssignment {
     description: 'The group this role comes through; null when assigned to the user directly.',
   })
   viaGroup!: UserGroup | null;
+
+  /** A role of `account`, given directly (`viaGroup` null) or through a group. */
+  static of(account: AccountDoc, assignment: RoleAssignmentData, viaGroup: UserGroup | null): RoleAssignment {
+    const virtualAccount = assignment.virtualAccountId
+      ? account.virtualAccounts.find((va) => va.id === assignment.virtualAccountId)
+      : undefined;
+    return Object.assign(new RoleAssignment(), {
+      role: assignment.role,
+      virtualAccount: virtualAccount ? VirtualAccount.from(virtualAccount) : null,
+      viaGroup,
+    });
+  }
 }
 
-@ObjectType()
+@OutputType()
 export class AccountUser {
   @Field(() => DateTimeScalar)
   addedAt!: string;
@@ -144,9 +161,28 @@ export class AccountUser {
 
   doc!: AccountUserDoc;
   account!: AccountDoc;
+  /** Loaded with the user (one read for a whole page); undefined only when the read models disagree. */
+  profileDoc!: ProfileDoc | undefined;
 
-  static from(doc: AccountUserDoc, account: AccountDoc): AccountUser {
-    return Object.assign(new AccountUser(), { addedAt: doc.addedAt, addedBy: doc.addedBy, doc, account });
+  @Field(() => Profile)
+  get profile(): Profile {
+    if (!this.profileDoc) throw new DomainError('INTERNAL_SERVER_ERROR', 'Profile not available');
+    return Profile.from(this.profileDoc);
+  }
+
+  @Field(() => [RoleAssignment])
+  get directRoles(): RoleAssignment[] {
+    return this.doc.directRoles.map((assignment) => RoleAssignment.of(this.account, assignment, null));
+  }
+
+  static from(doc: AccountUserDoc, account: AccountDoc, profileDoc: ProfileDoc | undefined): AccountUser {
+    return Object.assign(new AccountUser(), {
+      addedAt: doc.addedAt,
+      addedBy: doc.addedBy,
+      doc,
+      account,
+      profileDoc,
+    });
   }
 }
 

@@ -1,7 +1,8 @@
-import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Field, Int, type ClassType } from 'type-graphql';
+import { OutputType } from './output-type';
 import { badInput } from '../../domain/errors';
 
-@ObjectType()
+@OutputType()
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -22,7 +23,7 @@ export function connectionType<T extends object>(
   nodeType: ClassType<T>,
   name: string,
 ): ClassType<Connection<T>> {
-  @ObjectType(`${name}Edge`)
+  @OutputType(`${name}Edge`)
   class Edge {
     @Field(() => String)
     cursor!: string;
@@ -31,7 +32,7 @@ export function connectionType<T extends object>(
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @OutputType(`${name}Connection`)
   class ConnectionType implements Connection<T> {
     @Field(() => [Edge])
     edges!: Edge[];

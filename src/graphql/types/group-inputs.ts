@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { OutputType } from './output-type';
 import { AccountTargetInput, GroupTargetInput } from './target-inputs';
 import { DateTimeScalar } from '../scalars';
 import { GroupVirtualAccountAccessInput } from './roles';
@@ -54,7 +55,7 @@ export class SendGroupMessageInput extends GroupTargetInput {
   body!: string;
 }
 
-@ObjectType()
+@OutputType()
 export class GroupMessageReceipt {
   @Field(() => ID)
   messageId!: string;

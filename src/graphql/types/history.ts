@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { OutputType } from './output-type';
 import type { JsonObject } from '../../eventstore/port';
 import type { AccessPathData } from '../../history/access-reasons';
 import { DateTimeScalar, JSONScalar } from '../scalars';
@@ -37,7 +38,7 @@ export class HistoryFilter {
   newestFirst?: boolean | null;
 }
 
-@ObjectType({ description: "One user's effective access before and after a change." })
+@OutputType({ description: "One user's effective access before and after a change." })
 export class AccessChange {
   @Field(() => ID)
   userId!: string;
@@ -49,7 +50,7 @@ export class AccessChange {
   after!: RoleAssignment[];
 }
 
-@ObjectType()
+@OutputType()
 export class HistoryEntry {
   @Field(() => Int, { description: "Position of the event in the account's stream (0-based)." })
   revision!: number;
@@ -96,7 +97,7 @@ export class HistoryEntry {
 
 export const HistoryConnection = connectionType(HistoryEntry, 'History');
 
-@ObjectType({
+@OutputType({
   description: "Who gained, lost or changed access between two moments of an account's history.",
 })
 export class SmartAccountDiff {
@@ -123,7 +124,7 @@ export class SmartAccountDiff {
   changes!: AccessChange[];
 }
 
-@ObjectType()
+@OutputType()
 export class SnapshotUser {
   @Field(() => ID)
   userId!: string;
@@ -138,7 +139,7 @@ export class SnapshotUser {
   groupIds!: string[];
 }
 
-@ObjectType()
+@OutputType()
 export class SnapshotGroup {
   @Field(() => ID)
   id!: string;
@@ -153,7 +154,7 @@ export class SnapshotGroup {
   virtualAccountAccess!: GroupVirtualAccountAccess[];
 }
 
-@ObjectType({
+@OutputType({
   description: 'The account as it was at a point in its history, rebuilt by replaying its events.',
 })
 export class SmartAccountSnapshot {
@@ -182,7 +183,7 @@ export class SmartAccountSnapshot {
   groups!: SnapshotGroup[];
 }
 
-@ObjectType({ description: "One effective role of a user, explained from the account's history." })
+@OutputType({ description: "One effective role of a user, explained from the account's history." })
 export class AccessReason {
   @Field(() => RoleAssignment, {
     description:

@@ -1,8 +1,9 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
+import { OutputType } from './output-type';
 import type { ProfileDoc } from '../../../projections/profiles';
 import { DateTimeScalar } from '../scalars';
 
-@ObjectType({ description: "A person's own account, registered from the caller's token on first sign-in." })
+@OutputType({ description: "A person's own account, registered from the caller's token on first sign-in." })
 export class Profile {
   @Field(() => ID)
   userId!: string;
