@@ -6,7 +6,8 @@ import {
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { documentLimitsPlugin, type DocumentLimits } from './document-limits-plugin';
-import { httpStatusForCode, findDomainError, type ErrorFormatter } from './errors';
+import { correlationIdOf, requestOfContext } from './correlation';
+import { httpStatusForCode, findDomainError, tagWithCorrelationId, type ErrorFormatter } from './errors';
 import { jitGateway } from './jit-gateway';
 import { MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
@@ -43,12 +44,29 @@ function metricsPlugin(metrics: ServerMetrics): ApolloServerPlugin<BaseContext> 
   };
 }
 
+/** Errors of an operation carry its request's correlation ID to the formatter, which logs unexpected ones. */
+function correlateErrorsPlugin(): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const req = requestOfContext(contextValue);
+      if (!req) return;
+      const correlationId = correlationIdOf(req);
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) tagWithCorrelationId(error, correlationId);
+        },
+      };
+    },
+  };
+}
+
 export function createApollo<Ctx extends object>(options: ApolloOptions<Ctx>): ApolloServer<Ctx> {
   const { logger, production } = options;
   const plugins: ApolloServerPlugin<BaseContext>[] = [
     // The cache-control plugin wraps every field resolver; nothing here uses cache hints.
     ApolloServerPluginCacheControlDisabled(),
     metricsPlugin(options.metrics),
+    correlateErrorsPlugin(),
     requestLogPlugin(options.callerOf),
     documentLimitsPlugin(options.schema, options.limits),
   ];

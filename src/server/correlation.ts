@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -6,7 +5,8 @@ export const CORRELATION_HEADER = 'x-request-id';
 
 const SANE_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const ids = new WeakMap<IncomingMessage, string>();
-const storage = new AsyncLocalStorage<string>();
+/** A symbol-keyed property, because Apollo hands its plugins a shallow copy of the context. */
+const REQUEST = Symbol('http request');
 
 /**
  * The correlation ID of a request (or of a WebSocket connection's upgrade request): the client's
@@ -22,11 +22,16 @@ export function correlationIdOf(req: IncomingMessage): string {
   return id;
 }
 
-/** Runs `fn` with `id` as the current correlation ID (for logs written far from the request). */
-export function runWithCorrelationId<T>(id: string, fn: () => T): T {
-  return storage.run(id, fn);
+/**
+ * Remembers the HTTP request a GraphQL context was made for, so Apollo's plugins (which see only
+ * the context) find the request's correlation ID and log record. Passed explicitly rather than
+ * through AsyncLocalStorage, whose promise hooks cost every request.
+ */
+export function bindContextToRequest(context: object, req: IncomingMessage): void {
+  Object.defineProperty(context, REQUEST, { value: req, enumerable: true });
 }
 
-export function currentCorrelationId(): string | undefined {
-  return storage.getStore();
+export function requestOfContext(context: unknown): IncomingMessage | undefined {
+  if (typeof context !== 'object' || context === null || !(REQUEST in context)) return undefined;
+  return context[REQUEST] as IncomingMessage;
 }

@@ -1,7 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError, type ErrorCode } from '../domain/errors';
-import { currentCorrelationId } from './correlation';
 
 export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -57,6 +56,21 @@ function* errorChain(error: unknown): Generator<unknown> {
     else if (current instanceof Error) current = current.cause;
     else return;
   }
+}
+
+const correlationIdsOfErrors = new WeakMap<object, string>();
+
+/** Which request an error belongs to, for its log line should it turn out to be unexpected. */
+export function tagWithCorrelationId(error: unknown, correlationId: string): void {
+  if (typeof error === 'object' && error !== null) correlationIdsOfErrors.set(error, correlationId);
+}
+
+function correlationIdOfError(error: unknown): string | undefined {
+  for (const link of errorChain(error)) {
+    const id = typeof link === 'object' && link !== null ? correlationIdsOfErrors.get(link) : undefined;
+    if (id !== undefined) return id;
+  }
+  return undefined;
 }
 
 export function findDomainError(error: unknown): DomainError | undefined {
@@ -119,7 +133,11 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
     if (known) return { message: formatted.message, ...where, extensions: { code: known } };
 
     logger.error(
-      { err: rootCause(error), correlationId: currentCorrelationId(), path: formatted.path },
+      {
+        err: rootCause(error),
+        correlationId: correlationIdOfError(error),
+        path: formatted.path,
+      },
       'unexpected error in a GraphQL operation',
     );
     return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -1,7 +1,8 @@
 import type { ApolloServer } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contextCreationError } from './apollo';
-import { errorDocument } from './errors';
+import { bindContextToRequest, correlationIdOf } from './correlation';
+import { errorDocument, tagWithCorrelationId } from './errors';
 import { parseBody, readBody, sendJson, toHeaderMap, writeGraphQLResponse } from './http-adapter';
 import { MAX_BODY_BYTES } from './limits';
 import type { ServerMetrics } from './metrics';
@@ -89,9 +90,13 @@ export function graphqlHttpHandler<Ctx extends object>(
       },
       context: async () => {
         try {
-          return await httpContext(req);
+          const context = await httpContext(req);
+          bindContextToRequest(context, req);
+          return context;
         } catch (error) {
-          throw contextCreationError(error);
+          const refused = contextCreationError(error);
+          tagWithCorrelationId(refused, correlationIdOf(req));
+          throw refused;
         }
       },
     });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { correlationIdOf, runWithCorrelationId } from './correlation';
+import { correlationIdOf } from './correlation';
 import { errorDocument, findDomainError, httpStatusForCode } from './errors';
 import { sendJson } from './http-adapter';
 import type { InFlight } from './inflight';
@@ -116,8 +116,6 @@ export function createRequestHandler(
       metrics.observeHttp(methodLabel(req.method), route, res.statusCode, seconds);
     });
     if (options.origins.handle(req, res)) return;
-    runWithCorrelationId(correlationId, () => handler(req, res)).catch((error: unknown) =>
-      fail(res, error, correlationId),
-    );
+    handler(req, res).catch((error: unknown) => fail(res, error, correlationId));
   };
 }

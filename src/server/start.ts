@@ -9,7 +9,7 @@ import { graphqlHttpHandler } from './graphql-http';
 import { ideAssetRoute, withIde } from './ide/routes';
 import { InFlight } from './inflight';
 import { createServerMetrics } from './metrics';
-import { logHttpRequests, recordingHttpOutcomes } from './request-log/http';
+import { logHttpRequests } from './request-log/http';
 import { OriginPolicy } from './origins';
 import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
 import { DEFAULT_LIMITS, type ServerLimits } from './server-limits';
@@ -69,7 +69,7 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
   const { logger, production, schema } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const origins = new OriginPolicy(options.allowedOrigins ?? null);
-  const metrics = recordingHttpOutcomes(createServerMetrics(options.registry));
+  const metrics = createServerMetrics(options.registry);
   const callerOf = (context: Ctx): string | null => options.callerOf?.(context) ?? null;
   const formatError = createErrorFormatter({ logger, production });
   const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics, callerOf, limits });

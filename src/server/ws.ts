@@ -21,10 +21,10 @@ import {
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { RateLimiter } from '../app/rate-limiter';
-import { correlationIdOf, runWithCorrelationId } from './correlation';
+import { correlationIdOf } from './correlation';
 import { DocumentCache } from './document-cache';
 import { fragmentsOf } from './document-limits-plugin';
-import { findDomainError, type ErrorFormatter } from './errors';
+import { findDomainError, tagWithCorrelationId, type ErrorFormatter } from './errors';
 import { MAX_BODY_BYTES, MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
 import type { CallerOf } from './request-log/operation';
@@ -116,8 +116,11 @@ export function createGraphQLWebSocket<Ctx extends object>(
   const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   type Ctxt = Context<Record<string, unknown>, Connection<Ctx>>;
 
-  const format = (errors: readonly GraphQLError[]) =>
-    errors.map((error) => formatError(error.toJSON(), error));
+  const format = (connection: Connection<Ctx>, errors: readonly GraphQLError[]) =>
+    errors.map((error) => {
+      tagWithCorrelationId(error, connection.correlationId);
+      return formatError(error.toJSON(), error);
+    });
   const callerOf = (connection: Connection<Ctx>): string | null =>
     connection.context ? options.callerOf(connection.context) : null;
   const recordError = (connection: Connection<Ctx>, id: string, outcome: string): void => {
@@ -224,14 +227,14 @@ export function createGraphQLWebSocket<Ctx extends object>(
               error.path || error.extensions.code ? error : withCode(error, 'BAD_USER_INPUT'),
             )
           : errors;
-      const formatted = format(tagged);
+      const formatted = format(ctx.extra, tagged);
       recordError(ctx.extra, id, outcomeOf(formatted));
       return { ...rest, errors: formatted };
     },
 
     onError(ctx: Ctxt, id, _payload, errors) {
       quota.release(ctx.extra, id);
-      const formatted = format(errors);
+      const formatted = format(ctx.extra, errors);
       // An operation refused before it ran (parse, validation) gets no onComplete: count it now.
       if (ctx.extra.running.has(id)) recordError(ctx.extra, id, outcomeOf(formatted));
       else {
@@ -281,15 +284,13 @@ export function createGraphQLWebSocket<Ctx extends object>(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data: RawData) => {
-            runWithCorrelationId(connection.correlationId, () => handle(rawToString(data))).catch(
-              (error: unknown) => {
-                logger.error(
-                  { err: error, correlationId: connection.correlationId },
-                  'WebSocket message failed',
-                );
-                socket.close(4500, 'Internal server error');
-              },
-            );
+            handle(rawToString(data)).catch((error: unknown) => {
+              logger.error(
+                { err: error, correlationId: connection.correlationId },
+                'WebSocket message failed',
+              );
+              socket.close(4500, 'Internal server error');
+            });
           }),
       },
       connection,

@@ -1,9 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
-import { correlationIdOf } from '../correlation';
-import type { ServerMetrics } from '../metrics';
+import { correlationIdOf, requestOfContext } from '../correlation';
+import { outcomeOf } from '../metrics';
 import { pathOf } from '../router';
 import { durationMsSince, type CallerOf } from './operation';
 
@@ -15,7 +14,7 @@ interface HttpRequestRecord {
   outcome: string | null;
 }
 
-const current = new AsyncLocalStorage<HttpRequestRecord>();
+const records = new WeakMap<IncomingMessage, HttpRequestRecord>();
 
 /** Probes and static files: logged at debug, so a scraper or a load balancer does not flood the log. */
 const QUIET_PATHS = /^\/(healthz|readyz|metrics|ide\/.*)$/;
@@ -64,32 +63,23 @@ export function logHttpRequests(
       if (QUIET_PATHS.test(path)) logger.debug(line, 'request');
       else logger.info(line, 'request');
     });
-    current.run(record, () => listener(req, res));
+    records.set(req, record);
+    listener(req, res);
   };
 }
 
 /**
- * The metrics count every GraphQL operation over HTTP once with its outcome, wherever it ends
- * (Apollo, a refused body, a failed context): the request's log line takes the same outcome.
+ * Fills the request's log record with the operation Apollo resolved, the caller of its context and
+ * the outcome (the same code the metrics count). A request Apollo refused before it had a context
+ * gets its outcome from the HTTP status.
  */
-export function recordingHttpOutcomes(metrics: ServerMetrics): ServerMetrics {
-  return {
-    ...metrics,
-    countOperation(transport, outcome) {
-      metrics.countOperation(transport, outcome);
-      const record = current.getStore();
-      if (transport === 'http' && record) record.outcome = outcome;
-    },
-  };
-}
-
-/** Fills the request's log record with the operation Apollo resolved and the caller of its context. */
 export function requestLogPlugin<Ctx extends object>(
   callerOf: CallerOf<Ctx>,
 ): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart({ request, contextValue }) {
-      const record = current.getStore();
+      const req = requestOfContext(contextValue);
+      const record = req && records.get(req);
       if (!record) return;
       record.operationName = request.operationName ?? null;
       record.caller = callerOf(contextValue as Ctx);
@@ -97,6 +87,12 @@ export function requestLogPlugin<Ctx extends object>(
         async didResolveOperation({ operation, operationName }) {
           record.operationName = operationName;
           record.operationType = operation?.operation ?? null;
+        },
+        async willSendResponse({ response }) {
+          const body = response.body;
+          record.outcome = outcomeOf(
+            body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors,
+          );
         },
       };
     },
