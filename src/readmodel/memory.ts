@@ -1,6 +1,7 @@
 import type { JsonValue, Position } from '../eventstore/port';
 import { deepFreeze, frozenJsonCopy } from './frozen';
 import type { ReadModelEntry, ReadModelStore, ScoredMember, WriteOp } from './port';
+import { RawJson } from './raw-json';
 
 /** A member's change within one commit: its new score, or null when it is removed. */
 type MemberChange = number | null;
@@ -143,13 +144,25 @@ function replaceMap<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
   for (const [key, value] of source) target.set(key, value);
 }
 
-function* orderedEntries(sets: ReadonlyMap<string, SortedSet>): Iterable<[string, ScoredMember[]]> {
-  for (const [key, set] of sets) yield [key, set.afterScore(undefined, set.size)];
+function* orderedEntries(
+  sets: ReadonlyMap<string, SortedSet | RawJson>,
+): Iterable<[string, ScoredMember[] | RawJson]> {
+  for (const [key, set] of sets)
+    yield [key, set instanceof RawJson ? set : set.afterScore(undefined, set.size)];
 }
 
+function setOfSnapshot(raw: RawJson): SortedSet {
+  const [members, scores] = raw.parse() as SnapshotSet;
+  return SortedSet.fromSorted(members.map((member, i) => ({ member, score: scores[i] })));
+}
+
+/** A sorted set in a snapshot: `[members, scores]`, in order. */
+export type SnapshotSet = [string[], number[]];
+
+/** What a snapshot holds; a document or a set may still be raw JSON (`SnapshotSet` for sets). */
 export interface MemoryStoreState {
-  values: Iterable<[string, JsonValue]>;
-  sets: Iterable<[string, ScoredMember[]]>;
+  values: Iterable<[string, JsonValue | RawJson]>;
+  sets: Iterable<[string, ScoredMember[] | RawJson]>;
   checkpoints: Array<[string, Position]>;
 }
 
@@ -163,34 +176,50 @@ interface SetWrites {
 
 /** The in-process read-model store: the default when REDIS_URL is not set. */
 export class MemoryReadModelStore implements ReadModelStore {
-  /** Frozen copies: readers get them as they are, no parse or clone per read. */
-  private readonly values = new Map<string, JsonValue>();
-  private readonly sets = new Map<string, SortedSet>();
+  /** Frozen copies: readers get them as they are, no parse or clone per read. Raw until first read. */
+  private readonly values = new Map<string, JsonValue | RawJson>();
+  private readonly sets = new Map<string, SortedSet | RawJson>();
   private readonly checkpoints = new Map<string, Position>();
 
   /** The stored document itself, deeply frozen (readers must not change it). */
   async get<T extends JsonValue>(key: string): Promise<T | undefined> {
-    return this.values.get(key) as T | undefined;
+    return this.valueAt(key) as T | undefined;
   }
 
   async getMany<T extends JsonValue>(keys: readonly string[]): Promise<(T | undefined)[]> {
-    return keys.map((key) => this.values.get(key) as T | undefined);
+    return keys.map((key) => this.valueAt(key) as T | undefined);
   }
 
   async sortedRange(key: string, options: { afterScore?: number; limit: number }): Promise<ScoredMember[]> {
-    return this.sets.get(key)?.afterScore(options.afterScore, options.limit) ?? [];
+    return this.setAt(key)?.afterScore(options.afterScore, options.limit) ?? [];
   }
 
   async sortedCount(key: string): Promise<number> {
-    return this.sets.get(key)?.size ?? 0;
+    return this.setAt(key)?.size ?? 0;
   }
 
   async sortedScore(key: string, member: string): Promise<number | undefined> {
-    return this.sets.get(key)?.score(member);
+    return this.setAt(key)?.score(member);
   }
 
   async lexRangeByPrefix(key: string, prefix: string, limit = Number.MAX_SAFE_INTEGER): Promise<string[]> {
-    return this.sets.get(key)?.withPrefix(prefix, limit) ?? [];
+    return this.setAt(key)?.withPrefix(prefix, limit) ?? [];
+  }
+
+  private valueAt(key: string): JsonValue | undefined {
+    const value = this.values.get(key);
+    if (!(value instanceof RawJson)) return value;
+    const parsed = deepFreeze(value.parse() as JsonValue);
+    this.values.set(key, parsed);
+    return parsed;
+  }
+
+  private setAt(key: string): SortedSet | undefined {
+    const set = this.sets.get(key);
+    if (!(set instanceof RawJson)) return set;
+    const parsed = setOfSnapshot(set);
+    this.sets.set(key, parsed);
+    return parsed;
   }
 
   async getCheckpoint(projection: string): Promise<Position | null> {
@@ -256,9 +285,14 @@ export class MemoryReadModelStore implements ReadModelStore {
   }
 
   async *entries(): AsyncIterable<ReadModelEntry> {
-    for (const [key, value] of [...this.values]) yield { key, kind: 'value', value };
-    for (const [key, set] of [...this.sets])
-      yield { key, kind: 'sortedSet', members: set.afterScore(undefined, set.size) };
+    for (const key of [...this.values.keys()]) {
+      const value = this.valueAt(key);
+      if (value !== undefined) yield { key, kind: 'value', value };
+    }
+    for (const key of [...this.sets.keys()]) {
+      const set = this.setAt(key);
+      if (set) yield { key, kind: 'sortedSet', members: set.afterScore(undefined, set.size) };
+    }
   }
 
   /** Everything stored, for a snapshot: documents, sorted sets (in order) and checkpoints. */
@@ -272,33 +306,36 @@ export class MemoryReadModelStore implements ReadModelStore {
 
   /**
    * Replaces everything with a snapshot's contents, taking them over (documents and entries
-   * are frozen in place, not copied).
+   * are frozen in place, not copied; raw JSON is parsed on first use).
    */
   importState(state: MemoryStoreState): void {
     this.values.clear();
     this.sets.clear();
     this.checkpoints.clear();
-    for (const [key, value] of state.values) this.values.set(key, deepFreeze(value));
-    for (const [key, entries] of state.sets)
-      if (entries.length > 0) this.sets.set(key, SortedSet.fromSorted(entries));
+    for (const [key, value] of state.values)
+      this.values.set(key, value instanceof RawJson ? value : deepFreeze(value));
+    for (const [key, entries] of state.sets) {
+      if (entries instanceof RawJson) this.sets.set(key, entries);
+      else if (entries.length > 0) this.sets.set(key, SortedSet.fromSorted(entries));
+    }
     for (const [projection, checkpoint] of state.checkpoints) this.checkpoints.set(projection, checkpoint);
   }
 
   /** Everything stored, in key order: lets tests compare two stores. */
   dump(): Array<[string, JsonValue | ScoredMember[]]> {
     const entries: Array<[string, JsonValue | ScoredMember[]]> = [
-      ...[...this.values],
-      ...[...this.sets].map(([key, set]): [string, ScoredMember[]] => [
-        key,
-        set.afterScore(undefined, set.size),
-      ]),
+      ...[...this.values.keys()].map((key): [string, JsonValue] => [key, this.valueAt(key) as JsonValue]),
+      ...[...this.sets.keys()].map((key): [string, ScoredMember[]] => {
+        const set = this.setAt(key) as SortedSet;
+        return [key, set.afterScore(undefined, set.size)];
+      }),
     ];
     return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   private applySetWrites(key: string, { replaced, changes }: SetWrites): void {
     if (replaced) this.sets.delete(key);
-    let set = this.sets.get(key);
+    let set = this.setAt(key);
     if (!set) {
       // Removing from a set that is not there changes nothing; a set is never kept empty.
       let adds = false;

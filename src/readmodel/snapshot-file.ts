@@ -1,12 +1,12 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import type { JsonValue, Position } from '../eventstore/port';
+import type { Position } from '../eventstore/port';
 import { decodePosition, encodePosition } from '../eventstore/position';
-import type { MemoryStoreState } from './memory';
-import type { ScoredMember } from './port';
+import type { MemoryStoreState, SnapshotSet } from './memory';
+import { RawJson } from './raw-json';
 
-const FORMAT = 'read-model-snapshot.v1';
-/** Lines are gathered up to this many characters before a write. */
-const CHUNK_CHARS = 1 << 20;
+const FORMAT = 'read-model-snapshot.v2';
+/** Output is gathered up to this many bytes before a write. */
+const CHUNK_BYTES = 1 << 20;
 
 export interface SnapshotHeader {
   format: typeof FORMAT;
@@ -16,35 +16,59 @@ export interface SnapshotHeader {
   checkpoints: Array<[string, string]>;
 }
 
-type Line = ['v', string, JsonValue] | ['s', string, string[], number[]];
+/** Writes lines to a file descriptor in large chunks; raw bytes go out as they are. */
+class LineWriter {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly fd: number) {}
+
+  line(text: string | Buffer): void {
+    const part = typeof text === 'string' ? Buffer.from(text) : text;
+    this.parts.push(part, NEWLINE);
+    this.size += part.length + 1;
+    if (this.size >= CHUNK_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.size > 0) writeSync(this.fd, Buffer.concat(this.parts, this.size));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
 
 /**
- * Writes the store's contents as JSON lines (a header, then one line per document or sorted
- * set) to `file` atomically: a temp file, fsync, rename.
+ * Writes the store's contents to `file` atomically (a temp file, fsync, rename): a header line,
+ * then two lines per document or sorted set: `v` or `s` followed by the key as JSON, and the
+ * JSON of the document or of the set (`[members, scores]`, in order). JSON never holds a raw
+ * newline, so a reader finds every key without parsing what it does not need.
  */
 export function writeSnapshot(file: string, logId: string, state: MemoryStoreState): void {
   const temp = `${file}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w');
   try {
-    let chunk = '';
-    const put = (line: unknown): void => {
-      chunk += `${JSON.stringify(line)}\n`;
-      if (chunk.length >= CHUNK_CHARS) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    };
+    const out = new LineWriter(fd);
     const header: SnapshotHeader = {
       format: FORMAT,
       logId,
       checkpoints: state.checkpoints.map(([name, position]) => [name, encodePosition(position)]),
     };
-    put(header);
-    for (const [key, value] of state.values) put(['v', key, value] satisfies Line);
-    for (const [key, entries] of state.sets) {
-      put(['s', key, entries.map((e) => e.member), entries.map((e) => e.score)] satisfies Line);
+    out.line(JSON.stringify(header));
+    for (const [key, value] of state.values) {
+      out.line(`v${JSON.stringify(key)}`);
+      out.line(value instanceof RawJson ? value.bytes() : JSON.stringify(value));
     }
-    writeSync(fd, chunk);
+    for (const [key, entries] of state.sets) {
+      out.line(`s${JSON.stringify(key)}`);
+      out.line(
+        entries instanceof RawJson
+          ? entries.bytes()
+          : JSON.stringify([entries.map((e) => e.member), entries.map((e) => e.score)] satisfies SnapshotSet),
+      );
+    }
+    out.flush();
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -57,18 +81,18 @@ export interface LoadedSnapshot {
   state: MemoryStoreState;
 }
 
-/** The file's lines, decoded one at a time (the whole file may be longer than a string can be). */
-function* linesOf(buffer: Buffer): Iterable<string> {
-  let start = 0;
-  while (start < buffer.length) {
-    let end = buffer.indexOf(10, start);
-    if (end === -1) end = buffer.length;
-    if (end > start) yield buffer.toString('utf8', start, end);
-    start = end + 1;
-  }
+/** The index of the newline that ends the line starting at `start` (every line has one). */
+function lineEnd(buffer: Buffer, start: number): number {
+  const end = buffer.indexOf(10, start);
+  if (end === -1) throw new Error('snapshot file is cut short');
+  return end;
 }
 
-/** Reads a snapshot written by `writeSnapshot`; null when there is none or it is of another format. */
+/**
+ * Reads a snapshot written by `writeSnapshot`; null when there is none or it is of another
+ * format. Only the header and the keys are parsed: documents and sets stay raw JSON, bytes of
+ * the file's buffer, until the store first uses them.
+ */
 export function readSnapshot(file: string): LoadedSnapshot | null {
   let buffer: Buffer;
   try {
@@ -77,17 +101,24 @@ export function readSnapshot(file: string): LoadedSnapshot | null {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  const lines = linesOf(buffer)[Symbol.iterator]();
-  const first = lines.next();
-  if (first.done === true) return null;
-  const header = JSON.parse(first.value) as SnapshotHeader;
-  if (header.format !== FORMAT) return null;
-  const values: Array<[string, JsonValue]> = [];
-  const sets: Array<[string, ScoredMember[]]> = [];
-  for (const text of { [Symbol.iterator]: () => lines }) {
-    const line = JSON.parse(text) as Line;
-    if (line[0] === 'v') values.push([line[1], line[2]]);
-    else sets.push([line[1], line[2].map((member, j) => ({ member, score: line[3][j] }))]);
+  if (buffer.length === 0) return null;
+  let end = lineEnd(buffer, 0);
+  const header = JSON.parse(buffer.toString('utf8', 0, end)) as Partial<SnapshotHeader>;
+  if (header.format !== FORMAT || !header.logId || !header.checkpoints) return null;
+  const values: Array<[string, RawJson]> = [];
+  const sets: Array<[string, RawJson]> = [];
+  for (let start = end + 1; start < buffer.length; start = end + 1) {
+    end = lineEnd(buffer, start);
+    const kind = buffer[start];
+    const key = JSON.parse(buffer.toString('utf8', start + 1, end)) as string;
+    const payloadStart = end + 1;
+    end = lineEnd(buffer, payloadStart);
+    if (end === buffer.length && buffer[buffer.length - 1] !== 10)
+      throw new Error('snapshot file is cut short');
+    const raw = new RawJson(buffer, payloadStart, end);
+    if (kind === 0x76 /* v */) values.push([key, raw]);
+    else if (kind === 0x73 /* s */) sets.push([key, raw]);
+    else throw new Error('snapshot file has an unknown line');
   }
   const checkpoints = header.checkpoints.map(([name, position]): [string, Position] => [
     name,

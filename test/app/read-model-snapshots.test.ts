@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { allProjections } from '../../projections';
@@ -104,5 +104,28 @@ describe('read-model snapshots', () => {
       await otherEvents.close();
       other.remove();
     }
+  });
+
+  test('written again from a restored store that nothing has read yet, it restores the same read models', async () => {
+    const restored = new MemoryReadModelStore();
+    expect(await restoreReadModels(file, events, restored, allProjections, logger)).toBe(true);
+    const again = path.join(temp.dir, 'again.snapshot');
+    await saveReadModels(again, events, restored, logger);
+
+    const fromAgain = new MemoryReadModelStore();
+    expect(await restoreReadModels(again, events, fromAgain, allProjections, logger)).toBe(true);
+    const fromFirst = new MemoryReadModelStore();
+    expect(await restoreReadModels(file, events, fromFirst, allProjections, logger)).toBe(true);
+    expect(fromAgain.dump()).toEqual(fromFirst.dump());
+    expect(fromAgain.dump().length).toBeGreaterThan(300);
+  });
+
+  test('a file cut short is not used: the whole log is replayed', async () => {
+    const cut = path.join(temp.dir, 'cut.snapshot');
+    copyFileSync(file, cut);
+    truncateSync(cut, readFileSync(cut).length - 10);
+    const store = new MemoryReadModelStore();
+    expect(await restoreReadModels(cut, events, store, allProjections, logger)).toBe(false);
+    expect(store.dump()).toEqual([]);
   });
 });
