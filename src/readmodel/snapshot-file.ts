@@ -88,6 +88,10 @@ function lineEnd(buffer: Buffer, start: number): number {
   return end;
 }
 
+/** A key line's JSON string; most keys need no unescaping, and those skip the parser. */
+const keyOf = (json: string): string =>
+  json.includes('\\') ? (JSON.parse(json) as string) : json.slice(1, -1);
+
 /**
  * Reads a snapshot written by `writeSnapshot`; null when there is none or it is of another
  * format. Only the header and the keys are parsed: documents and sets stay raw JSON, bytes of
@@ -110,7 +114,7 @@ export function readSnapshot(file: string): LoadedSnapshot | null {
   for (let start = end + 1; start < buffer.length; start = end + 1) {
     end = lineEnd(buffer, start);
     const kind = buffer[start];
-    const key = JSON.parse(buffer.toString('utf8', start + 1, end)) as string;
+    const key = keyOf(buffer.toString('utf8', start + 1, end));
     const payloadStart = end + 1;
     end = lineEnd(buffer, payloadStart);
     if (end === buffer.length && buffer[buffer.length - 1] !== 10)
