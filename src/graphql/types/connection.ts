@@ -76,13 +76,21 @@ export function toConnection<T>(
   totalCount: number,
 ): Connection<T> {
   const page = items.slice(0, size);
-  const edges = page.map(({ seq, node }) => ({ cursor: encodeCursor(seq), node }));
+  const last = page[page.length - 1];
+  // Edges and their cursors are built only when a query asks for them.
   return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
+    get edges() {
+      return page.map(({ seq, node }) => ({
+        get cursor() {
+          return encodeCursor(seq);
+        },
+        node,
+      }));
+    },
+    nodes: page.map((item) => item.node),
     pageInfo: {
       hasNextPage: items.length > size,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      endCursor: last ? encodeCursor(last.seq) : null,
     },
     totalCount,
   };
