@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { allProjections } from '../../projections';
 import type { ReadModelRuntime } from '../app/read-model-runtime';
@@ -8,31 +7,8 @@ import { RedisReadModelStore } from '../readmodel/redis';
 import { ClusterProjector } from './cluster-projector';
 import { RedisGuardedCommandHandler } from './guarded-command-handler';
 import { processOwnerId, type LeaseOptions } from './lease';
+import { connectRedis, openRedisConnections } from './redis-connection';
 import { RedisRateLimiter } from './redis-rate-limiter';
-
-/** A connection that fails commands at once while Redis is unreachable and reconnects by itself. */
-function connect(url: string, name: string, logger: Logger): Redis {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectionName: name,
-  });
-  let down = false;
-  redis.on('error', (error: Error) => {
-    if (!down)
-      logger.error(
-        { err: error, connection: name },
-        'Redis unreachable; writes are refused until it is back',
-      );
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) logger.info({ connection: name }, 'Redis reachable again');
-    down = false;
-  });
-  return redis;
-}
 
 export interface RedisRuntimeOptions {
   lease?: LeaseOptions;
@@ -46,15 +22,9 @@ export async function openRedisRuntime(
   options: RedisRuntimeOptions = {},
 ): Promise<ReadModelRuntime> {
   const prefix = config.redisKeyPrefix;
-  const redis = connect(config.redisUrl, 'saa-main', logger);
-  const subscriber = connect(config.redisUrl, 'saa-feed', logger);
-  try {
-    await Promise.all([redis.connect(), subscriber.connect()]);
-  } catch (error) {
-    redis.disconnect();
-    subscriber.disconnect();
-    throw new Error(`Cannot connect to REDIS_URL: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const redis = connectRedis(config.redisUrl, 'saa-main', logger);
+  const subscriber = connectRedis(config.redisUrl, 'saa-feed', logger);
+  await openRedisConnections([redis, subscriber]);
   const reads = new RedisReadModelStore(redis, prefix);
   const progress = new ClusterProjector(events, reads, redis, subscriber, prefix, allProjections, logger, {
     runProjections: config.role !== 'api',

@@ -21,7 +21,8 @@ export interface FailedDelivery {
 /**
  * The durable email outbox port: the messages waiting to be delivered, and the checkpoint
  * (the position in the event log up to which events have been turned into messages).
- * Embedded: SQLite in DATA_DIR; a shared store (Redis) can implement the same port.
+ * Embedded: SQLite in DATA_DIR (sqlite-outbox.ts); with REDIS_URL: Redis, shared by every process
+ * (redis-outbox.ts).
  */
 export interface EmailOutbox {
   checkpoint(): Promise<Position | null>;

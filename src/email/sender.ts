@@ -152,6 +152,8 @@ export class EmailSender {
   }
 
   private sleep(ms: number): Promise<void> {
+    // Stopped while the loop awaited the outbox: `wake()` found no sleep to cut short.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, Math.max(0, ms));
       function done(): void {

@@ -1,3 +1,5 @@
+import { FEED_ID_AT_MOST_LUA } from '../cluster/lua-feed-ids';
+
 /**
  * The read-model commit as one Lua script, so Redis applies a batch's writes, its checkpoint,
  * its entry in the commit feed and the feed message all together or not at all.
@@ -16,21 +18,10 @@ local projection = ARGV[2]
 if ARGV[3] ~= '' and redis.call('GET', prefix .. 'lease:' .. ARGV[3]) ~= ARGV[4] then
   return redis.error_reply('FENCED the lease ' .. ARGV[3] .. ' is held by another process')
 end
-local function parse(id)
-  local a, b = string.match(id, '^(%d+)-(%d+)$')
-  return a, b
-end
-local function less_or_equal(x, y)
-  local xa, xb = parse(x)
-  local ya, yb = parse(y)
-  if #xa ~= #ya then return #xa < #ya end
-  if xa ~= ya then return xa < ya end
-  if #xb ~= #yb then return #xb < #yb end
-  return xb <= yb
-end
+${FEED_ID_AT_MOST_LUA}
 local cpKey = prefix .. 'cp:' .. projection
 local previous = redis.call('GET', cpKey)
-if previous and less_or_equal(ARGV[5], previous) then
+if previous and feed_id_at_most(ARGV[5], previous) then
   return redis.error_reply('BEHIND checkpoint ' .. ARGV[5] .. ' is not after ' .. previous)
 end
 local values = prefix .. 'rm:v:'
