@@ -6,6 +6,7 @@ import type { Config } from '../app/config';
 import type { EventStore } from '../eventstore/port';
 import { createEmailMetrics } from './email-metrics';
 import { startOutboxWorker, type EmailDelivery } from './outbox-worker';
+import { reactorSnapshotFile } from './reactor-snapshot';
 import { startRedisEmailDelivery } from './redis-email-delivery';
 import type { SenderOptions } from './sender';
 import { SqliteSenderLease } from './sqlite-sender-lease';
@@ -47,6 +48,7 @@ export async function startEmailDelivery(deps: EmailDeliveryDeps): Promise<Email
       logger,
       registry: deps.registry,
       sender: deps.sender,
+      reactorSnapshotFile: reactorSnapshotFile(config.dataDir),
     });
   }
   const outbox = new SqliteEmailOutbox(outboxFile(config.dataDir));
@@ -60,6 +62,7 @@ export async function startEmailDelivery(deps: EmailDeliveryDeps): Promise<Email
       metrics: createEmailMetrics(deps.registry, outbox),
       logger,
       sender: deps.sender,
+      reactorSnapshotFile: reactorSnapshotFile(config.dataDir),
     });
   } catch (error) {
     await outbox.close();

@@ -19,6 +19,8 @@ export interface OutboxWorkerParts {
   metrics: EmailMetrics;
   logger: Logger;
   sender?: SenderOptions;
+  /** Where the reactor keeps its state between runs (see EmailReactorRunner). */
+  reactorSnapshotFile?: string;
 }
 
 /**
@@ -29,7 +31,13 @@ export interface OutboxWorkerParts {
 export async function startOutboxWorker(parts: OutboxWorkerParts): Promise<EmailDelivery> {
   const { events, outbox, transport, role, logger } = parts;
   const sender = new EmailSender(outbox, transport, role, parts.metrics, logger, parts.sender);
-  const reactor = new EmailReactorRunner(events, outbox, () => sender.wake(), logger);
+  const reactor = new EmailReactorRunner(
+    events,
+    outbox,
+    () => sender.wake(),
+    logger,
+    parts.reactorSnapshotFile ?? null,
+  );
   try {
     await reactor.start();
   } catch (error) {

@@ -4,20 +4,25 @@ import { positionReached } from '../eventstore/position';
 import type { EmailMessage } from './email-message';
 import type { EmailOutbox } from './outbox';
 import { emailsFor } from './reactor';
+import { readReactorSnapshot, writeReactorSnapshot, type ReactorSnapshot } from './reactor-snapshot';
 import { evolveEmailReactorState, initialEmailReactorState, type EmailReactorState } from './reactor-state';
 
 const RESTART_DELAY_MS = 1000;
+const BATCH = 500;
 
 /**
  * Feeds the event log to the email reactor and puts the messages of events past the outbox
  * checkpoint into the outbox, together with the new checkpoint. The reactor's state (people,
- * administrators, names) is folded from the whole log at every start; only events after the
+ * administrators, names) is folded from the whole log, or from the snapshot written at the last
+ * stop when it fits (same log, not past the outbox checkpoint); only events after the
  * checkpoint produce messages, so a restart never sends old mail again.
  */
 export class EmailReactorRunner {
   private subscription: EventSubscription | null = null;
   private state: EmailReactorState = initialEmailReactorState();
   private checkpoint: Position | null = null;
+  /** The last event folded into `state`. */
+  private folded: Position | null = null;
   private stopped = true;
 
   constructor(
@@ -25,6 +30,8 @@ export class EmailReactorRunner {
     private readonly outbox: EmailOutbox,
     private readonly onEnqueued: () => void,
     private readonly logger: Logger,
+    /** Where the state is kept between runs; null: folded from the whole log at every start. */
+    private readonly snapshotFile: string | null = null,
   ) {}
 
   async start(): Promise<void> {
@@ -36,17 +43,52 @@ export class EmailReactorRunner {
       if (head !== null) await this.outbox.enqueue([], head);
       this.checkpoint = head;
     }
-    this.subscribe();
+    this.subscribe(await this.restored());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.subscription?.close();
+    this.saveSnapshot(await this.logId());
   }
 
-  private subscribe(): void {
-    this.state = initialEmailReactorState();
-    const subscription = this.events.subscribeToAll({ maxBatch: 500 }, (batch) => this.handle(batch));
+  /** The snapshot's state when it fits: of this log, and not past the outbox checkpoint. */
+  private async restored(): Promise<ReactorSnapshot | null> {
+    if (this.snapshotFile === null) return null;
+    const snapshot = readReactorSnapshot(this.snapshotFile);
+    if (snapshot === null || this.checkpoint === null) return null;
+    const fits =
+      snapshot.logId === (await this.logId()) && positionReached(this.checkpoint, snapshot.position);
+    return fits ? snapshot : null;
+  }
+
+  private async logId(): Promise<string | null> {
+    const [first] = await this.events.readAll({ maxCount: 1 });
+    return first?.eventId ?? null;
+  }
+
+  /**
+   * Only when every event folded in has had its messages enqueued (the outbox checkpoint is at
+   * or past the state): a state ahead of the checkpoint would skip the messages in between.
+   */
+  private saveSnapshot(logId: string | null): void {
+    const { snapshotFile, folded, checkpoint } = this;
+    if (snapshotFile === null || logId === null || folded === null) return;
+    if (!positionReached(checkpoint, folded)) return;
+    try {
+      writeReactorSnapshot(snapshotFile, { logId, position: folded, state: this.state });
+    } catch (error) {
+      this.logger.warn({ err: error, file: snapshotFile }, 'email reactor snapshot not written');
+    }
+  }
+
+  private subscribe(from: ReactorSnapshot | null = null): void {
+    this.state = from?.state ?? initialEmailReactorState();
+    this.folded = from?.position ?? null;
+    const subscription = this.events.subscribeToAll(
+      { maxBatch: BATCH, ...(from ? { after: from.position } : {}) },
+      (batch) => this.handle(batch),
+    );
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
@@ -76,6 +118,9 @@ export class EmailReactorRunner {
       evolveEmailReactorState(this.state, event);
     }
     const last = batch[batch.length - 1]?.position;
+    if (last !== undefined) this.folded = last;
+    // Catching up on a long log: let requests in between batches.
+    if (batch.length === BATCH) await new Promise((resolve) => setImmediate(resolve));
     if (last === undefined || positionReached(this.checkpoint, last)) return;
     await this.outbox.enqueue(messages, last);
     this.checkpoint = last;

@@ -17,6 +17,8 @@ export interface RedisEmailDeliveryDeps {
   compete: boolean;
   events: EventStore;
   newTransport: () => MailTransport;
+  /** Where the reactor keeps its state between runs (in this process's DATA_DIR). */
+  reactorSnapshotFile: string;
   logger: Logger;
   registry: Registry;
   sender?: SenderOptions;
@@ -50,6 +52,7 @@ export async function startRedisEmailDelivery(deps: RedisEmailDeliveryDeps): Pro
           metrics,
           logger,
           sender: deps.sender,
+          reactorSnapshotFile: deps.reactorSnapshotFile,
         });
       },
       stop: async () => {
