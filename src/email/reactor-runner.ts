@@ -49,7 +49,13 @@ export class EmailReactorRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.subscription?.close();
-    this.saveSnapshot(await this.logId());
+    if (this.snapshotFile === null) return;
+    try {
+      this.saveSnapshot(await this.logId());
+    } catch (error) {
+      // Never fails the stop: the next start folds more of the log instead.
+      this.logger.warn({ err: error, file: this.snapshotFile }, 'email reactor snapshot not written');
+    }
   }
 
   /** The snapshot's state when it fits: of this log, and not past the outbox checkpoint. */
@@ -75,11 +81,7 @@ export class EmailReactorRunner {
     const { snapshotFile, folded, checkpoint } = this;
     if (snapshotFile === null || logId === null || folded === null) return;
     if (!positionReached(checkpoint, folded)) return;
-    try {
-      writeReactorSnapshot(snapshotFile, { logId, position: folded, state: this.state });
-    } catch (error) {
-      this.logger.warn({ err: error, file: snapshotFile }, 'email reactor snapshot not written');
-    }
+    writeReactorSnapshot(snapshotFile, { logId, position: folded, state: this.state });
   }
 
   private subscribe(from: ReactorSnapshot | null = null): void {
