@@ -55,6 +55,12 @@ export interface AppOptions {
   now?: () => Date;
 }
 
+/**
+ * With Redis, how often a history follower reads its stream without a notice: notices cross
+ * processes over pub/sub and the commit feed, which can miss some (a Redis that restarted empty).
+ */
+const HISTORY_RECHECK_MS = 5000;
+
 /** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
 function wire(
   config: Config,
@@ -76,7 +82,9 @@ function wire(
   const live = new LiveUpdates(projector);
   const history = new AccountHistory(events, {
     clock,
+    // Every commit, also those another process projected (their notices come over Redis).
     live: (listener) => projector.onCommitted((_projection, committed) => listener(committed)),
+    recheckMs: config.redisUrl === null ? null : HISTORY_RECHECK_MS,
   });
   const api: AppApi = {
     runAccountCommand,
