@@ -186,7 +186,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
     callerOf: (context) => context.user?.claims.sub ?? null,
     routes: [
-      ...(runtime.replay ? replayRoutes(runtime.replay, verifier, logger) : []),
+      ...replayRoutes(runtime.replay, verifier, logger),
       ...historyExportRoutes(contexts, api, logger),
     ],
     limits: config.limits,
