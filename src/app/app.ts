@@ -175,7 +175,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   collectDefaultMetrics({ register: registry });
   const email = await startEmailDelivery({ config, events, logger, registry });
 
+  // A projector-only process serves health, readiness, metrics and the replay routes: no API.
+  const serveApi = config.role !== 'projector';
   const server = await startServer({
+    serveGraphQL: serveApi,
     schema: buildGraphQLSchema(),
     host: config.host,
     port: config.port,
@@ -187,7 +190,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     callerOf: (context) => context.user?.claims.sub ?? null,
     routes: [
       ...replayRoutes(runtime.replay, verifier, logger),
-      ...historyExportRoutes(contexts, api, logger),
+      ...(serveApi ? historyExportRoutes(contexts, api, logger) : []),
     ],
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,
