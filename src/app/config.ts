@@ -14,9 +14,9 @@ export interface Config {
   /** Prefix of every Redis key and channel of this service (several deployments may share a Redis). */
   redisKeyPrefix: string;
   /**
-   * `api` serves the API and never projects; `projector` competes for the projections and serves
-   * no API (only health, readiness, metrics and the replay routes); `all` both. Other than `all`
-   * needs REDIS_URL.
+   * `api` serves the API and never projects or sends email; `projector` competes for the
+   * projections and the email sender and serves no API (only health, readiness, metrics and the
+   * replay routes); `all` both. Other than `all` needs REDIS_URL.
    */
   role: Role;
   auth: {
