@@ -55,6 +55,12 @@ export interface AppOptions {
   now?: () => Date;
 }
 
+/**
+ * With Redis, how often a history follower reads its stream without a notice: notices cross
+ * processes over pub/sub and the commit feed, which can miss some (a Redis that restarted empty).
+ */
+const HISTORY_RECHECK_MS = 5000;
+
 /** Wires the application from plain parts: stores, projections, commands, queries, reactions. */
 function wire(
   config: Config,
@@ -76,7 +82,9 @@ function wire(
   const live = new LiveUpdates(projector);
   const history = new AccountHistory(events, {
     clock,
+    // Every commit, also those another process projected (their notices come over Redis).
     live: (listener) => projector.onCommitted((_projection, committed) => listener(committed)),
+    recheckMs: config.redisUrl === null ? null : HISTORY_RECHECK_MS,
   });
   const api: AppApi = {
     runAccountCommand,
@@ -167,7 +175,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   collectDefaultMetrics({ register: registry });
   const email = await startEmailDelivery({ config, events, logger, registry });
 
+  // A projector-only process serves health, readiness, metrics and the replay routes: no API.
+  const serveApi = config.role !== 'projector';
   const server = await startServer({
+    serveGraphQL: serveApi,
     schema: buildGraphQLSchema(),
     host: config.host,
     port: config.port,
@@ -178,8 +189,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wsContext: (params, req) => contexts.forWebSocket(params, correlationIdOf(req)),
     callerOf: (context) => context.user?.claims.sub ?? null,
     routes: [
-      ...(runtime.replay ? replayRoutes(runtime.replay, verifier, logger) : []),
-      ...historyExportRoutes(contexts, api, logger),
+      ...replayRoutes(runtime.replay, verifier, logger),
+      ...(serveApi ? historyExportRoutes(contexts, api, logger) : []),
     ],
     limits: config.limits,
     allowedOrigins: config.allowedOrigins,

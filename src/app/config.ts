@@ -13,7 +13,11 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel of this service (several deployments may share a Redis). */
   redisKeyPrefix: string;
-  /** `api` serves only; `projector` also runs the projections; `all` both (needs REDIS_URL unless `all`). */
+  /**
+   * `api` serves the API and never projects or sends email; `projector` competes for the
+   * projections and the email sender and serves no API (only health, readiness, metrics and the
+   * replay routes); `all` both. Other than `all` needs REDIS_URL.
+   */
   role: Role;
   auth: {
     jwtSecret: string | null;

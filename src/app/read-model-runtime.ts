@@ -16,8 +16,8 @@ export interface ReadModelRuntime {
   progress: ProjectionProgress;
   commands: CommandHandler;
   rateLimiter: RateLimiterFactory;
-  /** Verify and rebuild over HTTP (in-process read models only, for now). */
-  replay: ReplayOperations | null;
+  /** Verify and rebuild over HTTP (`npm run replay`). */
+  replay: ReplayOperations;
   /** The in-process store, for snapshots at shutdown; null when Redis keeps the read models. */
   memory: MemoryReadModelStore | null;
   /** What `/readyz` reports. */

@@ -13,10 +13,14 @@ import type { ExtraRoute } from '../server/start';
 export const VERIFY_PATH = '/admin/read-models/verify';
 export const REBUILD_PATH = '/admin/read-models/rebuild';
 
+export type ReplayMode = 'verify' | 'rebuild';
+
 /** What `npm run replay` asks of a running server. */
 export interface ReplayOperations {
   verify(onProgress: ReplayProgress): Promise<Verification>;
   rebuild(onProgress: ReplayProgress): Promise<Rebuild>;
+  /** Why this process cannot do it now (answered as CONFLICT before anything runs); null: it can. */
+  refusal?(mode: ReplayMode): string | null;
 }
 
 /** One line of the NDJSON answer: progress lines, then the result or an error. */
@@ -38,7 +42,7 @@ async function authorize(verifier: TokenVerifier, req: IncomingMessage, roles: r
 
 /**
  * `GET /admin/read-models/verify` and `POST /admin/read-models/rebuild`: the server replays the
- * log into scratch space next to its own (in-process) read models. The answer is NDJSON, a
+ * log into scratch space next to its read models (in-process or in Redis). The answer is NDJSON, a
  * progress line at least every 2 s and then the result, so the CLI can show how far it is.
  * Verifying needs the platform role `auditor` or `support`; rebuilding needs `support`.
  * One replay at a time (else CONFLICT).
@@ -53,7 +57,7 @@ export function replayRoutes(
   const route = (
     method: 'GET' | 'POST',
     path: string,
-    task: string,
+    mode: ReplayMode,
     roles: readonly string[],
     run: (onProgress: ReplayProgress) => Promise<ReplayAnswerLine>,
   ): ExtraRoute => ({
@@ -61,9 +65,12 @@ export function replayRoutes(
     pattern: new RegExp(`^${path}$`),
     name: path,
     async handle(req: IncomingMessage, res: ServerResponse) {
+      const task = `replay --${mode}`;
       const claims = await authorize(verifier, req, roles);
       if (running !== null)
         throw conflict(`A replay (${running}) is running already; try again when it is done`);
+      const refusal = operations.refusal?.(mode) ?? null;
+      if (refusal !== null) throw conflict(refusal);
       running = task;
       res.writeHead(200, {
         'content-type': 'application/x-ndjson; charset=utf-8',
@@ -96,10 +103,10 @@ export function replayRoutes(
   });
 
   return [
-    route('GET', VERIFY_PATH, 'replay --verify', ['auditor', 'support'], async (onProgress) => ({
+    route('GET', VERIFY_PATH, 'verify', ['auditor', 'support'], async (onProgress) => ({
       verification: await operations.verify(onProgress),
     })),
-    route('POST', REBUILD_PATH, 'replay --rebuild', ['support'], async (onProgress) => ({
+    route('POST', REBUILD_PATH, 'rebuild', ['support'], async (onProgress) => ({
       rebuild: await operations.rebuild(onProgress),
     })),
   ];

@@ -7,8 +7,10 @@ import { rebuildReport, verificationReport } from './replay-report';
 
 /**
  * `npm run replay -- --verify | --rebuild [--url URL] [--token TOKEN]`. The read models live in
- * the memory of the running server, so the CLI asks that server to replay the log into scratch
- * space next to them (`/admin/read-models/…`) and prints its progress and result.
+ * the memory of the running server (or in Redis, behind the servers' leases), so the CLI asks a
+ * server to replay the log into scratch space next to them (`/admin/read-models/…`) and prints
+ * its progress and result. With Redis any process verifies; only the one running every
+ * projection rebuilds (the others answer CONFLICT).
  * Exit codes: 0 equal (or rebuilt), 1 the read models differ, 2 it could not be done.
  */
 const USAGE = 'usage: npm run replay -- --verify | --rebuild [--url http://127.0.0.1:4000] [--token TOKEN]';

@@ -8,7 +8,7 @@ import type { Projection, Notification } from '../readmodel/projection';
 import { Projector, type CommittedListener } from '../readmodel/projector';
 import type { RedisReadModelStore } from '../readmodel/redis';
 import { CommitFeed } from './commit-feed';
-import { RedisLease, type LeaseOptions, type SingletonWorker } from './lease';
+import { RedisLease, type Fence, type LeaseOptions, type SingletonWorker } from './lease';
 
 /** While someone waits for the read models, the checkpoints are also read this often. */
 const WAIT_POLL_MS = 20;
@@ -39,6 +39,8 @@ export class ClusterProjector implements ProjectionProgress {
   );
   private readonly feed: CommitFeed;
   private readonly leases: RedisLease[] = [];
+  /** The projections this process runs now (it holds their leases), with their fences. */
+  private readonly running = new Map<string, { projector: Projector; fence: Fence }>();
   private readonly names: string[];
   private poller: NodeJS.Timeout | null = null;
   private polling = false;
@@ -112,23 +114,45 @@ export class ClusterProjector implements ProjectionProgress {
     return this.leases.filter((lease) => lease.holding).map((lease) => lease.name);
   }
 
+  /** Whether this process runs every projection (holds every lease). */
+  holdsAll(): boolean {
+    return this.names.every((name) => this.running.has(name));
+  }
+
+  /**
+   * Runs `work` with the projection held between two batches here, handing it the fence its
+   * writes must carry. Throws unless this process runs the projection.
+   */
+  exclusive<T>(projection: string, work: (fence: Fence) => Promise<T>): Promise<T> {
+    const run = this.running.get(projection);
+    if (!run) return Promise.reject(new Error(`this process does not hold the lease of ${projection}`));
+    return run.projector.exclusive(() => work(run.fence));
+  }
+
+  /** Runs `work` with every projection held between two batches (this process must run them all). */
+  exclusiveAll<T>(work: () => Promise<T>): Promise<T> {
+    return this.names.reduceRight<() => Promise<T>>(
+      (inner, name) => () => this.exclusive(name, inner),
+      work,
+    )();
+  }
+
   status(): Array<{ name: string; checkpoint: Position | null }> {
     return this.names.map((name) => ({ name, checkpoint: this.feed.checkpoint(name) }));
   }
 
   private workerFor(projection: Projection): SingletonWorker {
-    let projector: Projector | null = null;
     return {
       start: async (fence) => {
-        const running = new Projector(this.events, this.store.fenced(fence), [projection], this.logger);
-        running.onCommitted((name, events) => this.committed(name, events, []));
-        projector = running;
-        await running.start();
+        const projector = new Projector(this.events, this.store.fenced(fence), [projection], this.logger);
+        projector.onCommitted((name, events) => this.committed(name, events, []));
+        this.running.set(projection.name, { projector, fence });
+        await projector.start();
       },
       stop: async () => {
-        const running = projector;
-        projector = null;
-        await running?.stop();
+        const run = this.running.get(projection.name);
+        this.running.delete(projection.name);
+        await run?.projector.stop();
       },
     };
   }

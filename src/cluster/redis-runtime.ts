@@ -5,6 +5,7 @@ import type { Config } from '../app/config';
 import type { EventStore } from '../eventstore/port';
 import { RedisReadModelStore } from '../readmodel/redis';
 import { ClusterProjector } from './cluster-projector';
+import { clusterReplay } from './cluster-replay';
 import { RedisGuardedCommandHandler } from './guarded-command-handler';
 import { processOwnerId, type LeaseOptions } from './lease';
 import { connectRedis, openRedisConnections } from './redis-connection';
@@ -35,7 +36,7 @@ export async function openRedisRuntime(
     reads,
     progress,
     commands: new RedisGuardedCommandHandler(events, redis),
-    replay: null,
+    replay: clusterReplay(events, redis, prefix, reads, progress),
     memory: null,
     rateLimiter: (name, limit, windowMs) =>
       new RedisRateLimiter(redis, `${prefix}rl:${name}:`, limit, windowMs),

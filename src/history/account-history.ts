@@ -10,6 +10,7 @@ import { diffAccess } from './diff';
 import { asAccountEvent, explainAndEvolve, type HistoryEntryData } from './entry';
 import { snapshotOf, type SnapshotData } from './snapshot';
 import { AccountTimeline, SNAPSHOT_INTERVAL, type HistoryFilterData } from './timeline';
+import { WakeUps } from './wake-ups';
 
 const PAGE = 1000;
 /** Entries an export explains at a time (an event of a large group's access carries one change per member). */
@@ -31,7 +32,11 @@ export interface DiffData {
   changes: AccessChangeData[];
 }
 
-/** Wakes a follower when events of its stream were committed (the projector's notice). */
+/**
+ * Tells followers that events were committed: the events themselves in the process that
+ * projected them, none when the commit is known only by its notice (it was projected in another
+ * process). Returns the unsubscribe function.
+ */
 export type LiveFeed = (listener: (events: readonly StoredEvent[]) => void) => () => void;
 
 /**
@@ -48,6 +53,11 @@ export class AccountHistory {
     private readonly options: {
       /** Wakes followers when events were committed (the projector's notice). */
       live: LiveFeed;
+      /**
+       * How often a follower reads its stream without a notice (none: only on notices). Notices
+       * that cross processes can be lost on the way; reads by revision make a late look harmless.
+       */
+      recheckMs?: number | null;
       clock?: () => Date;
       interval?: number;
       maxAccounts?: number;
@@ -201,21 +211,22 @@ export class AccountHistory {
   ): AsyncIterableIterator<HistoryEntryData> {
     const streamId = accountStreamId(accountId);
     let closed = false;
-    let wake: (() => void) | null = null;
-    let newest = -1;
+    const wakeUps = new WakeUps(this.options.recheckMs ?? null);
     const unsubscribe = this.options.live((events) => {
-      for (const event of events) if (event.streamId === streamId) newest = Math.max(newest, event.revision);
-      wake?.();
+      // Events of other streams only: nothing for this follower (an empty list may be anything).
+      if (events.length === 0 || events.some((event) => event.streamId === streamId)) wakeUps.signal();
     });
     const close = () => {
       closed = true;
       unsubscribe();
-      wake?.();
+      wakeUps.signal();
     };
     const generate = async function* (this: AccountHistory): AsyncGenerator<HistoryEntryData> {
       const start = await this.timeline(accountId);
       let next = after === null ? start.revision + 1 : start.revisionAfter(after);
       while (!closed) {
+        // Taken before reading: a notice that comes while reading is not slept through.
+        const mark = wakeUps.mark();
         const timeline = await this.timeline(accountId);
         if (timeline.revision >= next) {
           const last = Math.min(timeline.revision, next + PAGE - 1);
@@ -229,11 +240,7 @@ export class AccountHistory {
           }
           continue;
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          if (closed || newest >= next) resolve();
-        });
-        wake = null;
+        await wakeUps.sleep(mark);
       }
     }.call(this);
     return {

@@ -4,6 +4,7 @@ import type { Fence } from '../cluster/lease';
 import { RedisScript } from '../cluster/redis-script';
 import { orUnavailable } from '../cluster/unavailable';
 import { feedId, positionOfFeedId } from './feed-id';
+import { deleteKeysStartingWith, keysStartingWith } from './redis-keys';
 import type { ReadModelEntry, ReadModelStore, ScoredMember, WriteOp } from './port';
 import type { Notification } from './projection';
 import { COMMIT_SCRIPT } from './redis-commit-script';
@@ -17,10 +18,6 @@ export class FencedOffError extends Error {
 }
 
 const commitScript = new RedisScript(COMMIT_SCRIPT);
-const SCAN_COUNT = 1000;
-
-/** Escapes glob characters so a key prefix matches itself in SCAN MATCH. */
-const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
 function encodeOps(ops: readonly WriteOp[]): string[] {
   const args: string[] = [];
@@ -155,8 +152,8 @@ export class RedisReadModelStore implements ReadModelStore {
 
   async reset(projection: string, keyPrefixes: readonly string[]): Promise<void> {
     for (const keyPrefix of keyPrefixes) {
-      await this.deleteMatching(`${globEscape(this.values + keyPrefix)}*`);
-      await this.deleteMatching(`${globEscape(this.sets + keyPrefix)}*`);
+      await deleteKeysStartingWith(this.redis, this.values + keyPrefix);
+      await deleteKeysStartingWith(this.redis, this.sets + keyPrefix);
     }
     await this.redis.del(this.checkpointKey(projection), `${this.prefix}feed:${projection}`);
   }
@@ -166,7 +163,7 @@ export class RedisReadModelStore implements ReadModelStore {
 
   /** Every key with its content, in no particular order (for `replay --verify`). */
   async *entries(): AsyncIterable<ReadModelEntry> {
-    for (const redisKey of await this.keysMatching(`${globEscape(this.prefix)}rm:*`)) {
+    for (const redisKey of await keysStartingWith(this.redis, `${this.prefix}rm:`)) {
       if (redisKey.startsWith(this.values)) {
         const text = await this.redis.get(redisKey);
         if (text !== null) {
@@ -198,21 +195,5 @@ export class RedisReadModelStore implements ReadModelStore {
 
   private checkpointKey(projection: string): string {
     return `${this.prefix}cp:${projection}`;
-  }
-
-  private async keysMatching(pattern: string): Promise<string[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return [...new Set(keys)];
-  }
-
-  private async deleteMatching(pattern: string): Promise<void> {
-    const keys = await this.keysMatching(pattern);
-    for (let i = 0; i < keys.length; i += SCAN_COUNT) await this.redis.del(...keys.slice(i, i + SCAN_COUNT));
   }
 }

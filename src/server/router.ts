@@ -19,7 +19,8 @@ export interface ExtraRoute {
 }
 
 export interface RouterOptions {
-  graphql: Handler;
+  /** Null: no GraphQL endpoint (`/graphql` is not found). */
+  graphql: Handler | null;
   routes: readonly ExtraRoute[];
   readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }>;
   registry: Registry;
@@ -54,7 +55,7 @@ export function createRequestHandler(
   const { logger, metrics } = options;
 
   const fixed = new Map<string, Handler>([
-    [GRAPHQL_PATH, options.graphql],
+    ...(options.graphql ? [[GRAPHQL_PATH, options.graphql] as const] : []),
     ['/healthz', getOnly(async (_req, res) => sendJson(res, 200, { status: 'ok' }))],
     [
       '/readyz',

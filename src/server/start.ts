@@ -3,17 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createApollo } from './apollo';
-import { createErrorFormatter } from './errors';
-import { graphqlHttpHandler } from './graphql-http';
-import { ideAssetRoute, withIde } from './ide/routes';
+import { startGraphQLEndpoint, type GraphQLEndpoint } from './graphql-endpoint';
+import { ideAssetRoute } from './ide/routes';
 import { InFlight } from './inflight';
 import { createServerMetrics } from './metrics';
 import { logHttpRequests } from './request-log/http';
 import { OriginPolicy } from './origins';
 import { GRAPHQL_PATH, createRequestHandler, pathOf, type ExtraRoute } from './router';
 import { DEFAULT_LIMITS, type ServerLimits } from './server-limits';
-import { createGraphQLWebSocket } from './ws';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -53,6 +50,11 @@ export interface ServerOptions<Ctx extends object> {
   allowedOrigins?: readonly string[] | null;
   /** Called on shutdown after the server stopped accepting and in-flight requests finished. */
   onClose?(): Promise<void>;
+  /**
+   * False: no GraphQL over HTTP or WebSocket and no GraphiQL (`/graphql` answers 404), only
+   * `/healthz`, `/readyz`, `/metrics` and `routes`. Default true.
+   */
+  serveGraphQL?: boolean;
 }
 
 export interface RunningServer {
@@ -71,31 +73,25 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
   const origins = new OriginPolicy(options.allowedOrigins ?? null);
   const metrics = createServerMetrics(options.registry);
   const callerOf = (context: Ctx): string | null => options.callerOf?.(context) ?? null;
-  const formatError = createErrorFormatter({ logger, production });
-  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics, callerOf, limits });
-  await apollo.start();
+  const endpoint: GraphQLEndpoint | null =
+    options.serveGraphQL === false
+      ? null
+      : await startGraphQLEndpoint<Ctx>({
+          schema,
+          production,
+          logger,
+          metrics,
+          limits,
+          httpContext: (req) => options.httpContext(req),
+          wsContext: (params, req) => options.wsContext(params, req),
+          callerOf,
+        });
 
   const inFlight = new InFlight();
   let closing: Promise<void> | null = null;
-  const ws = createGraphQLWebSocket<Ctx>({
-    schema,
-    production,
-    logger,
-    formatError,
-    metrics,
-    wsContext: (params, req) => options.wsContext(params, req),
-    callerOf,
-    limits,
-  });
-  const graphql = graphqlHttpHandler<Ctx>({
-    apollo,
-    metrics,
-    httpContext: (req) => options.httpContext(req),
-    maxSelections: limits.maxSelections,
-  });
   const handleRequest = createRequestHandler({
-    graphql: production ? graphql : withIde(graphql),
-    routes: [...(options.routes ?? []), ...(production ? [] : [ideAssetRoute])],
+    graphql: endpoint?.http ?? null,
+    routes: [...(options.routes ?? []), ...(production || !endpoint ? [] : [ideAssetRoute])],
     readiness: () => options.readiness(),
     registry: options.registry,
     metrics,
@@ -109,7 +105,7 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
   // client never sends a request on a connection the server is closing at that moment.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
-    if (pathOf(req.url) !== GRAPHQL_PATH) {
+    if (pathOf(req.url) !== GRAPHQL_PATH || !endpoint) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -117,7 +113,7 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    ws.handleUpgrade(req, socket, head);
+    endpoint.upgrade(req, socket, head);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ err: error }, 'HTTP client error');
@@ -134,7 +130,7 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
       });
     });
   } catch (error) {
-    await apollo.stop();
+    await endpoint?.stop();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -144,12 +140,12 @@ export async function startServer<Ctx extends object>(options: ServerOptions<Ctx
   const shutdown = async (): Promise<void> => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     inFlight.closeConnectionsAfterResponse();
-    await ws.close();
+    await endpoint?.closeSockets();
     if (!(await inFlight.drained(DRAIN_TIMEOUT_MS)))
       logger.warn('in-flight HTTP requests cut off at shutdown');
     server.closeAllConnections();
     await stopped;
-    await apollo.stop();
+    await endpoint?.stop();
     await options.onClose?.();
     logger.info('server closed');
   };

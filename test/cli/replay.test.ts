@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { JsonValue } from '../../src/eventstore/port';
 import {
   accountRole,
@@ -10,35 +7,12 @@ import {
   SET_USER_ROLES,
   signInAll,
 } from '../e2e/accounts-fixtures';
-import { TEST_SECRET, startTestApp, type TestApp } from '../support/app-harness';
-
-const root = path.resolve(__dirname, '../..');
-const exec = promisify(execFile);
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { startTestApp, type TestApp } from '../support/app-harness';
+import { replayCli as runReplay, type CliRun } from '../support/replay-cli';
 
 /** `npm run replay -- <args>` against the test's server, signing with the server's secret. */
-async function replayCli(t: TestApp, ...args: string[]): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(AUTH_|EVENT_STORE|KURRENTDB_|REDIS_URL|PORT|HOST|REPLAY_TOKEN)/.test(name)) env[name] = value;
-  }
-  try {
-    const { stdout, stderr } = await exec(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/cli/replay.ts', ...args, '--url', t.url],
-      { cwd: root, env: { ...env, DATA_DIR: t.config.dataDir, AUTH_JWT_SECRET: TEST_SECRET } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const replayCli = (t: TestApp, ...args: string[]): Promise<CliRun> =>
+  runReplay(t.url, t.config.dataDir, ...args);
 
 describe('npm run replay', () => {
   let t: TestApp;
