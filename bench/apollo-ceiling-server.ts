@@ -1,5 +1,9 @@
 import { createServer } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { GraphQLObjectType, buildSchema } from 'graphql';
 import { jitGateway } from '../src/server/jit-gateway';
 
@@ -39,7 +43,13 @@ smartAccountType.getFields().users.resolve = (root: typeof account, args: { firs
   root.users(args);
 
 async function main(): Promise<void> {
-  const apollo = new ApolloServer({ gateway: jitGateway(schema), stringifyResult: (r) => JSON.stringify(r) });
+  const apollo = new ApolloServer({
+    gateway: jitGateway(schema),
+    stringifyResult: (result) => JSON.stringify(result),
+    // As this project: no cache-control hints, no landing page, production mode.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    nodeEnv: 'production',
+  });
   await apollo.start();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
