@@ -457,6 +457,10 @@ async function main(): Promise<void> {
     await measureHardening(out); // `npm run bench:figures -- hardening`: this section alone
     return;
   }
+  if (process.argv.includes('users-throughput')) {
+    await measureUsersThroughput(out, BENCH_SECRET); // `npm run bench:figures -- users-throughput`
+    return;
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-'));
   const config = loadConfig({
     PORT: '0',
