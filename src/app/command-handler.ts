@@ -85,12 +85,15 @@ export class CommandHandler {
           state,
           revision: result.nextExpectedRevision,
           position: result.position,
-          // Taken before this append, so the next read checks the stream once more.
-          mark: loaded.mark,
+          // The store's mark for right after this append; else the one taken before the read,
+          // so the next command reads the stream once more.
+          mark: result.changeMark ?? loaded.mark,
         });
         return { events: decided, state, position: result.position, basedOn: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Whatever the mark says, the stream moved on: read it on the next attempt.
+        this.forgetMark(cacheKey(decider, streamId));
         if (attempt >= maxAttempts) {
           throw conflict('The account was changed by others at the same time; please try again');
         }
@@ -134,6 +137,8 @@ export class CommandHandler {
     streamId: string,
   ): Promise<Loaded & { state: S }> {
     const key = cacheKey(decider, streamId);
+    const unchanged = this.unchangedCached(key, streamId);
+    if (unchanged) return { ...unchanged, state: unchanged.state as S };
     // Before the read: whatever is appended after it makes the entry stale.
     const mark = this.store.changeMark?.() ?? null;
     const cached = this.cache.get(key);
@@ -151,6 +156,11 @@ export class CommandHandler {
     }
     this.remember(key, { state, revision, position, mark });
     return { state, revision, position, mark };
+  }
+
+  private forgetMark(key: string): void {
+    const cached = this.cache.get(key);
+    if (cached) this.cache.set(key, { ...cached, mark: null });
   }
 
   private remember(key: string, loaded: Loaded): void {

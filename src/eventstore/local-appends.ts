@@ -17,7 +17,8 @@ export class LocalAppends {
     return this.seq;
   }
 
-  record(streamId: string): void {
+  /** Records an append to the stream; returns its sequence number. */
+  record(streamId: string): number {
     this.seq += 1;
     // Re-inserting keeps the map in order of last append, so the oldest is forgotten first.
     this.lastAppend.delete(streamId);
@@ -27,6 +28,7 @@ export class LocalAppends {
       this.lastAppend.delete(oldest);
       this.forgottenUpTo = seq;
     }
+    return this.seq;
   }
 
   appendedSince(streamId: string, mark: number): boolean {

@@ -49,6 +49,13 @@ export interface AppendResult {
   nextExpectedRevision: number;
   /** Global position of the last appended event. */
   position: Position;
+  /**
+   * Optional, from stores with `changeMark`: a mark as of right after this append, for its
+   * writer. `changedSince(stream, changeMark)` is true only when the stream may have changed
+   * after this append (another append to it, or another connection's commit), so the writer
+   * need not read back what it has just written.
+   */
+  changeMark?: ChangeMark;
 }
 
 export interface ReadStreamOptions {

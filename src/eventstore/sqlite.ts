@@ -239,9 +239,11 @@ export class SqliteEventStore implements EventStore {
     wrote: boolean;
   } {
     let wrote = false;
+    // Read while this transaction holds the write lock: every other connection's commit so far.
+    const external = this.dataVersionStmt.get() ?? 0;
     const outcomes = requests.map(({ streamId, events, expected }): Outcome<AppendResult> => {
       try {
-        const outcome = this.appendTx(streamId, events, expected);
+        const outcome = this.appendTx(streamId, events, expected, external);
         wrote ||= outcome.wrote;
         return { ok: true, value: outcome.result };
       } catch (error) {
@@ -265,6 +267,7 @@ export class SqliteEventStore implements EventStore {
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
+    external: number | null = null,
   ): { result: AppendResult; wrote: boolean } {
     const actual = this.lastRevision(streamId);
 
@@ -286,7 +289,7 @@ export class SqliteEventStore implements EventStore {
       };
     }
 
-    this.localAppends.record(streamId);
+    const local = this.localAppends.record(streamId);
     let revision = actual ?? -1;
     let position: number | bigint = 0;
     for (const event of events) {
@@ -301,7 +304,13 @@ export class SqliteEventStore implements EventStore {
         metadata: JSON.stringify(storedMetadata(event.metadata)),
       }).lastInsertRowid;
     }
-    return { result: { nextExpectedRevision: revision, position: sqlitePosition(position) }, wrote: true };
+    // Any append to the stream between the writer's read and this one failed its expected
+    // revision; any later one gets a higher local number: the mark misses nothing but this append.
+    const changeMark = external === null ? undefined : { external, local };
+    return {
+      result: { nextExpectedRevision: revision, position: sqlitePosition(position), changeMark },
+      wrote: true,
+    };
   }
 
   /** The original result if the append is a retry of one already stored (see retryStartRevision); else null. */

@@ -138,4 +138,34 @@ describe('command handling', () => {
     });
     expect((await handler.state(listDecider, 'list-f')).state).toEqual(['a', 'b']);
   });
+
+  test("after its own append the next command decides without reading the stream back, and still sees another connection's append", async () => {
+    let reads = 0;
+    const counting: EventStore = Object.create(store, {
+      readStream: {
+        value: (...args: Parameters<EventStore['readStream']>) => {
+          reads += 1;
+          return store.readStream(...args);
+        },
+      },
+    });
+    const handler = new CommandHandler(counting);
+    const add = (item: string) => ({ type: 'Add' as const, data: { item }, metadata });
+    await handler.execute(listDecider, 'list-g', add('a'));
+    reads = 0;
+    await handler.execute(listDecider, 'list-g', add('b'));
+    await handler.execute(listDecider, 'list-g', add('c'));
+    expect(reads).toBe(0);
+
+    // Another connection to the same file (as another process would be) appends to the stream.
+    const other = openSqliteEventStore({ file: path.join(temp.dir, 'events.sqlite') });
+    try {
+      await new CommandHandler(other).execute(listDecider, 'list-g', add('d'));
+    } finally {
+      await other.close();
+    }
+    const result = await handler.execute(listDecider, 'list-g', add('e'));
+    expect(result.state).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(reads).toBeGreaterThan(0);
+  });
 });
