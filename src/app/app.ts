@@ -30,7 +30,13 @@ import { openEventStore } from './event-store';
 import { historyExportRoutes } from './history-export';
 import { PendingReactions } from './pending-reactions';
 import { ProfileRegistration } from './profile-registration';
-import { restoreReadModels, saveReadModels, snapshotFile } from './read-model-snapshots';
+import {
+  countProjectedEvents,
+  restoreReadModels,
+  saveReadModels,
+  snapshotFile,
+} from './read-model-snapshots';
+import { SNAPSHOT_MIN_EVENTS } from '../readmodel/snapshot-file';
 import { LiveUpdates } from './live-updates';
 import { inProcessRuntime, type ReadModelRuntime } from './read-model-runtime';
 import { startReactor } from './reactors/reactor';
@@ -157,6 +163,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // In-process read models only: Redis keeps its own.
   const memory = runtime.memory;
   const snapshot = snapshotFile(config.dataDir);
+  const projectedThisRun = countProjectedEvents(projector, allProjections[0].name);
   try {
     if (memory) await restoreReadModels(snapshot, events, memory, allProjections, logger);
     await startProjectorWithProgress(events, projector, logger, 10 * 60_000);
@@ -205,15 +212,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       };
     },
     onClose: async () => {
-      await email.stop();
       await projector.stop();
       // In-process read models only (Redis keeps its own), and only when every reaction is done:
       // their events before the snapshot are not replayed again.
-      if (memory && (await reactions.allSucceeded())) await saveReadModels(snapshot, events, memory, logger);
-      else if (memory)
+      if (memory && projectedThisRun() < SNAPSHOT_MIN_EVENTS) {
+        logger.debug('fewer events projected than a snapshot is worth: none written');
+      } else if (memory && (await reactions.allSucceeded())) {
+        await saveReadModels(snapshot, events, memory, logger);
+      } else if (memory)
         logger.warn(
           'a reaction failed or is pending: no read-model snapshot; the next start replays the whole log',
         );
+      await email.stop();
       await events.close();
       await runtime.close();
     },

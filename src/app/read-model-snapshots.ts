@@ -1,13 +1,23 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventStore } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
 import type { MemoryReadModelStore } from '../readmodel/memory';
 import type { Projection } from '../readmodel/projection';
+import type { ProjectionProgress } from '../readmodel/progress';
 import { readSnapshot, writeSnapshot } from '../readmodel/snapshot-file';
 
 export const snapshotFile = (dataDir: string): string => path.join(dataDir, 'read-models.snapshot');
+
+/** Counts the events one projection applied in this run (every projection sees each event). */
+export function countProjectedEvents(projector: ProjectionProgress, projection: string): () => number {
+  let applied = 0;
+  projector.onCommitted((name, events) => {
+    if (name === projection) applied += events.length;
+  });
+  return () => applied;
+}
 
 /** The ID of the log's first event: a snapshot of another log (or of none) never fits. */
 async function logIdOf(events: EventStore): Promise<string | null> {
@@ -77,7 +87,8 @@ export async function saveReadModels(
   try {
     const logId = await logIdOf(events);
     if (logId === null) return;
-    mkdirSync(path.dirname(file), { recursive: true });
+    // A DATA_DIR removed while the server stops (a script cleaning up) is not brought back.
+    if (!existsSync(path.dirname(file))) return;
     writeSnapshot(file, logId, store.exportState());
   } catch (error) {
     logger.warn(

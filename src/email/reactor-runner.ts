@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventStore, EventSubscription, Position, StoredEvent } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
 import type { EmailMessage } from './email-message';
+import { SNAPSHOT_MIN_EVENTS } from '../readmodel/snapshot-file';
 import type { EmailOutbox } from './outbox';
 import { emailsFor } from './reactor';
 import { readReactorSnapshot, writeReactorSnapshot, type ReactorSnapshot } from './reactor-snapshot';
@@ -23,6 +24,7 @@ export class EmailReactorRunner {
   private checkpoint: Position | null = null;
   /** The last event folded into `state`. */
   private folded: Position | null = null;
+  private foldedThisRun = 0;
   private stopped = true;
 
   constructor(
@@ -32,6 +34,8 @@ export class EmailReactorRunner {
     private readonly logger: Logger,
     /** Where the state is kept between runs; null: folded from the whole log at every start. */
     private readonly snapshotFile: string | null = null,
+    /** A stop writes the state only when this run folded at least this many events. */
+    private readonly snapshotMinEvents = SNAPSHOT_MIN_EVENTS,
   ) {}
 
   async start(): Promise<void> {
@@ -81,12 +85,14 @@ export class EmailReactorRunner {
     const { snapshotFile, folded, checkpoint } = this;
     if (snapshotFile === null || logId === null || folded === null) return;
     if (!positionReached(checkpoint, folded)) return;
+    if (this.foldedThisRun < this.snapshotMinEvents) return;
     writeReactorSnapshot(snapshotFile, { logId, position: folded, state: this.state });
   }
 
   private subscribe(from: ReactorSnapshot | null = null): void {
     this.state = from?.state ?? initialEmailReactorState();
     this.folded = from?.position ?? null;
+    this.foldedThisRun = 0;
     const subscription = this.events.subscribeToAll(
       { maxBatch: BATCH, ...(from ? { after: from.position } : {}) },
       (batch) => this.handle(batch),
@@ -121,6 +127,7 @@ export class EmailReactorRunner {
     }
     const last = batch[batch.length - 1]?.position;
     if (last !== undefined) this.folded = last;
+    this.foldedThisRun += batch.length;
     // Catching up on a long log: let requests in between batches.
     if (batch.length === BATCH) await new Promise((resolve) => setImmediate(resolve));
     if (last === undefined || positionReached(this.checkpoint, last)) return;

@@ -5,6 +5,13 @@ import type { MemoryStoreState, SnapshotSet } from './memory';
 import { RawJson } from './raw-json';
 
 const FORMAT = 'read-model-snapshot.v2';
+
+/**
+ * A stop writes a snapshot (read models, the email reactor's state) only when this run applied
+ * at least this many events: replaying fewer at the next start takes a second or two, not
+ * worth a write at every stop.
+ */
+export const SNAPSHOT_MIN_EVENTS = 50_000;
 /** Output is gathered up to this many bytes before a write. */
 const CHUNK_BYTES = 1 << 20;
 

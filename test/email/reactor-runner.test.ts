@@ -78,7 +78,7 @@ describe('the email reactor between runs', () => {
   test('writes its state at stop and, restarted, folds only what came after it', async () => {
     const { events, outbox, snapshot } = await world(path.join(temp.dir, 'restart'));
     try {
-      await runUntil(new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot), outbox, 0);
+      await runUntil(new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot, 0), outbox, 0);
       const head = await events.headPosition();
       const written = readReactorSnapshot(snapshot);
       expect(written?.position).toEqual(head);
@@ -91,7 +91,7 @@ describe('the email reactor between runs', () => {
       writeReactorSnapshot(snapshot, written);
       await events.append('account-acme', [asNew(added('bob'))], 0);
       const subjects = await runUntil(
-        new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot),
+        new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot, 0),
         outbox,
         1,
       );
@@ -105,7 +105,7 @@ describe('the email reactor between runs', () => {
   test('a snapshot of another log, or ahead of the outbox checkpoint, is not used: no mail is skipped', async () => {
     const { events, outbox, snapshot } = await world(path.join(temp.dir, 'unfit'));
     try {
-      await runUntil(new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot), outbox, 0);
+      await runUntil(new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot, 0), outbox, 0);
       const checkpoint = await outbox.checkpoint();
       // Carol is added after the checkpoint; a state that already saw her would skip her mail.
       await events.append('account-acme', [asNew(added('carol'))], 0);
@@ -117,7 +117,11 @@ describe('the email reactor between runs', () => {
         state: initialEmailReactorState(),
       });
       expect(
-        await runUntil(new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot), outbox, 1),
+        await runUntil(
+          new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot, 0),
+          outbox,
+          1,
+        ),
       ).toEqual([expect.stringContaining('Acme')]);
 
       writeReactorSnapshot(snapshot, {
@@ -127,7 +131,7 @@ describe('the email reactor between runs', () => {
       });
       await events.append('account-acme', [asNew(added('dave'))], 1);
       const subjects = await runUntil(
-        new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot),
+        new EmailReactorRunner(events, outbox, () => undefined, logger, snapshot, 0),
         outbox,
         2,
       );
