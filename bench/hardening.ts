@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -8,7 +6,6 @@ import { getOperationAST, parse } from 'graphql';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../src/app/app';
-import { loadConfig } from '../src/app/config';
 import { openEventStore } from '../src/app/event-store';
 import { issueToken } from '../src/auth/issue';
 import { buildGraphQLSchema } from '../src/graphql/schema';
@@ -17,6 +14,7 @@ import { operationCost } from '../src/server/query-cost';
 import { GraphQLClient } from './client';
 import { benchPeople, registerProfiles } from './people';
 import { formatMs, sample, summarize, table, thousands } from './stats';
+import { benchConfig } from './bench-config';
 import { BENCH_SECRET } from './secret';
 
 /**
@@ -176,13 +174,7 @@ async function idleSubscriptionMemory(app: RunningApp, out: (line?: string) => v
 }
 
 export async function measureHardening(out: (line?: string) => void): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-hardening-'));
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: BENCH_SECRET,
-    LOG_LEVEL: 'silent',
-  });
+  const { dataDir, config } = benchConfig('saas-bench-hardening-');
   try {
     const setup = openEventStore(config);
     await registerProfiles(setup, benchPeople(ACCOUNT_USERS));

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { startApp } from '../src/app/app';
-import { loadConfig } from '../src/app/config';
 import { openEventStore } from '../src/app/event-store';
 import { issueToken } from '../src/auth/issue';
 import { appendLongHistory, LONG_HISTORY_ADMIN } from '../test/support/long-history';
 import { GraphQLClient } from './client';
 import { formatMs, sample, summarize, table, thousands, timeMs } from './stats';
+import { benchConfig } from './bench-config';
 import { BENCH_SECRET } from './secret';
 
 const EVENTS = 100_000;
@@ -64,13 +62,7 @@ async function measureExport(url: string, token: string, expectedLines: number) 
  * 5,000 (the API would take minutes), then a server starts on it.
  */
 export async function benchHistory(out: (line?: string) => void): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saas-bench-history-'));
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: BENCH_SECRET,
-    LOG_LEVEL: 'silent',
-  });
+  const { dataDir, config } = benchConfig('saas-bench-history-');
   try {
     const accountId = randomUUID();
     const store = openEventStore(config);

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import { startApp, type RunningApp } from '../src/app/app';
-import { loadConfig, type Config } from '../src/app/config';
+import { type Config } from '../src/app/config';
 import { openEventStore } from '../src/app/event-store';
 import { snapshotFile } from '../src/app/read-model-snapshots';
 import type { AccountEvent } from '../src/domain/account/events';
@@ -14,7 +13,7 @@ import type { ProfileEvent } from '../src/domain/profile/events';
 import { profileStreamId } from '../src/domain/profile/decider';
 import type { EventStore, NewEvent } from '../src/eventstore/port';
 import { formatMs, thousands, timeMs } from './stats';
-import { BENCH_SECRET } from './secret';
+import { benchConfig } from './bench-config';
 
 /**
  * `npm run bench:restart [-- EVENTS]`: a log of EVENTS (default 1,000,000) domain events written
@@ -166,13 +165,7 @@ export async function measureRestarts(config: Config, indent = '  '): Promise<vo
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-restart-'));
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: BENCH_SECRET,
-    LOG_LEVEL: 'silent',
-  });
+  const { dataDir, config } = benchConfig('bench-restart-');
   try {
     const store = openEventStore(config);
     const buildMs = await timeMs(async () => {
