@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { logIdOf } from '../eventstore/log-id';
 import type { EventStore } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
 import type { MemoryReadModelStore } from '../readmodel/memory';
@@ -17,12 +18,6 @@ export function countProjectedEvents(projector: ProjectionProgress, projection: 
     if (name === projection) applied += events.length;
   });
   return () => applied;
-}
-
-/** The ID of the log's first event: a snapshot of another log (or of none) never fits. */
-async function logIdOf(events: EventStore): Promise<string | null> {
-  const [first] = await events.readAll({ maxCount: 1 });
-  return first?.eventId ?? null;
 }
 
 const sameNames = (a: readonly string[], b: readonly string[]): boolean =>

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { logIdOf } from '../eventstore/log-id';
 import type { EventStore, EventSubscription, Position, StoredEvent } from '../eventstore/port';
 import { positionReached } from '../eventstore/position';
 import type { EmailMessage } from './email-message';
@@ -55,7 +56,7 @@ export class EmailReactorRunner {
     await this.subscription?.close();
     if (this.snapshotFile === null) return;
     try {
-      this.saveSnapshot(await this.logId());
+      this.saveSnapshot(await logIdOf(this.events));
     } catch (error) {
       // Never fails the stop: the next start folds more of the log instead.
       this.logger.warn({ err: error, file: this.snapshotFile }, 'email reactor snapshot not written');
@@ -68,13 +69,8 @@ export class EmailReactorRunner {
     const snapshot = readReactorSnapshot(this.snapshotFile);
     if (snapshot === null || this.checkpoint === null) return null;
     const fits =
-      snapshot.logId === (await this.logId()) && positionReached(this.checkpoint, snapshot.position);
+      snapshot.logId === (await logIdOf(this.events)) && positionReached(this.checkpoint, snapshot.position);
     return fits ? snapshot : null;
-  }
-
-  private async logId(): Promise<string | null> {
-    const [first] = await this.events.readAll({ maxCount: 1 });
-    return first?.eventId ?? null;
   }
 
   /**
