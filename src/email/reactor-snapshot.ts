@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Position } from '../eventstore/port';
+import { writeFileAtomically } from '../files/atomic-write';
 import type { EmailReactorState } from './reactor-state';
 
 const FORMAT = 'email-reactor-snapshot.v1';
@@ -18,15 +19,7 @@ export interface ReactorSnapshot {
 
 /** Written atomically (temp file, fsync, rename); V8's serializer keeps the Maps and Sets. */
 export function writeReactorSnapshot(file: string, snapshot: ReactorSnapshot): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, serialize({ format: FORMAT, ...snapshot }));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
+  writeFileAtomically(file, (fd) => writeSync(fd, serialize({ format: FORMAT, ...snapshot })));
 }
 
 /** The snapshot in `file`; null when there is none, or it is unreadable or of another format. */

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
+import { writeFileAtomically } from '../files/atomic-write';
 import type { Position } from '../eventstore/port';
 import { decodePosition, encodePosition } from '../eventstore/position';
 import type { MemoryStoreState, SnapshotSet } from './memory';
@@ -53,9 +54,7 @@ const NEWLINE = Buffer.from('\n');
  * newline, so a reader finds every key without parsing what it does not need.
  */
 export function writeSnapshot(file: string, logId: string, state: MemoryStoreState): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
+  writeFileAtomically(file, (fd) => {
     const out = new LineWriter(fd);
     const header: SnapshotHeader = {
       format: FORMAT,
@@ -76,11 +75,7 @@ export function writeSnapshot(file: string, logId: string, state: MemoryStoreSta
       );
     }
     out.flush();
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
+  });
 }
 
 export interface LoadedSnapshot {
