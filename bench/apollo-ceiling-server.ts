@@ -5,6 +5,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { GraphQLObjectType, buildSchema } from 'graphql';
+import { CompiledOperations } from '../src/server/compiled-operations';
 import { jitGateway } from '../src/server/jit-gateway';
 
 /**
@@ -44,7 +45,7 @@ smartAccountType.getFields().users.resolve = (root: typeof account, args: { firs
 
 async function main(): Promise<void> {
   const apollo = new ApolloServer({
-    gateway: jitGateway(schema),
+    gateway: jitGateway(schema, new CompiledOperations(schema)),
     stringifyResult: (result) => JSON.stringify(result),
     // As this project: no cache-control hints, no landing page, production mode.
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { documentLimitsPlugin, type DocumentLimits } from './document-limits-plugin';
 import { correlationIdOf, requestOfContext } from './correlation';
 import { httpStatusForCode, findDomainError, tagWithCorrelationId, type ErrorFormatter } from './errors';
+import type { CompiledOperations } from './compiled-operations';
 import { jitGateway } from './jit-gateway';
 import { MAX_TOKENS, limitRules } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
@@ -22,6 +23,7 @@ export interface ApolloOptions<Ctx> {
   metrics: ServerMetrics;
   callerOf: CallerOf<Ctx>;
   limits: DocumentLimits;
+  compiled: CompiledOperations;
 }
 
 function metricsPlugin(metrics: ServerMetrics): ApolloServerPlugin<BaseContext> {
@@ -74,7 +76,7 @@ export function createApollo<Ctx extends object>(options: ApolloOptions<Ctx>): A
   plugins.push(ApolloServerPluginLandingPageDisabled());
   return new ApolloServer<Ctx>({
     // graphql-jit executes (compiled once per document); Apollo parses, validates, formats.
-    gateway: jitGateway(options.schema),
+    gateway: jitGateway(options.schema, options.compiled),
     formatError: options.formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,

@@ -3,6 +3,9 @@ import type { Duplex } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createApollo } from './apollo';
+import { CompiledOperations } from './compiled-operations';
+import { DirectOperations } from './direct-operations';
+import { documentValidator } from './document-validation';
 import { createErrorFormatter } from './errors';
 import { graphqlHttpHandler } from './graphql-http';
 import { withIde } from './ide/routes';
@@ -38,7 +41,17 @@ export async function startGraphQLEndpoint<Ctx extends object>(
 ): Promise<GraphQLEndpoint> {
   const { schema, production, logger, metrics, limits, callerOf } = options;
   const formatError = createErrorFormatter({ logger, production });
-  const apollo = createApollo<Ctx>({ schema, production, logger, formatError, metrics, callerOf, limits });
+  const compiled = new CompiledOperations(schema);
+  const apollo = createApollo<Ctx>({
+    schema,
+    production,
+    logger,
+    formatError,
+    metrics,
+    callerOf,
+    limits,
+    compiled,
+  });
   await apollo.start();
   const ws = createGraphQLWebSocket<Ctx>({
     schema,
@@ -50,9 +63,18 @@ export async function startGraphQLEndpoint<Ctx extends object>(
     callerOf,
     limits,
   });
+  const direct = new DirectOperations({
+    schema,
+    validate: documentValidator(schema, production, limits.maxSelections),
+    compiled,
+    maxCost: limits.maxCost,
+  });
   const graphql = graphqlHttpHandler<Ctx>({
     apollo,
+    direct,
     metrics,
+    formatError,
+    callerOf,
     httpContext: (req) => options.httpContext(req),
     maxSelections: limits.maxSelections,
   });

@@ -2,15 +2,21 @@ import type { ApolloServer } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contextCreationError } from './apollo';
 import { bindContextToRequest, correlationIdOf } from './correlation';
-import { errorDocument, tagWithCorrelationId } from './errors';
+import { answerDirectly } from './direct-answer';
+import type { DirectOperations } from './direct-operations';
+import { errorDocument, tagWithCorrelationId, type ErrorFormatter } from './errors';
 import { parseBody, readBody, sendJson, toHeaderMap, writeGraphQLResponse } from './http-adapter';
 import { MAX_BODY_BYTES } from './limits';
 import type { ServerMetrics } from './metrics';
+import type { CallerOf } from './request-log/operation';
 import { tooManySelectionsInText } from './selection-count';
 
 export interface GraphQLHttpOptions<Ctx extends object> {
   apollo: ApolloServer<Ctx>;
+  direct: DirectOperations;
   metrics: ServerMetrics;
+  formatError: ErrorFormatter;
+  callerOf: CallerOf<Ctx>;
   httpContext(req: IncomingMessage): Promise<Ctx>;
   maxSelections: number;
 }
@@ -44,11 +50,25 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
   socket.once('close', () => clearTimeout(timer));
 }
 
-/** `/graphql` over HTTP: reads the body (bounded) and hands the request to Apollo. */
+/**
+ * `/graphql` over HTTP: reads the body (bounded), runs a plain valid operation directly and hands
+ * every other request to Apollo.
+ */
 export function graphqlHttpHandler<Ctx extends object>(
   options: GraphQLHttpOptions<Ctx>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { apollo, metrics, httpContext } = options;
+  const contextOf = async (req: IncomingMessage): Promise<Ctx> => {
+    try {
+      const context = await httpContext(req);
+      bindContextToRequest(context, req);
+      return context;
+    } catch (error) {
+      const refused = contextCreationError(error);
+      tagWithCorrelationId(refused, correlationIdOf(req));
+      throw refused;
+    }
+  };
   return async (req, res) => {
     const method = (req.method ?? 'GET').toUpperCase();
     let body: unknown;
@@ -81,6 +101,17 @@ export function graphqlHttpHandler<Ctx extends object>(
       sendJson(res, 400, errorDocument(tooMany.code, tooMany.message, tooMany.extensions));
       return;
     }
+    let contextOnce: Promise<Ctx> | undefined;
+    const context = (): Promise<Ctx> => (contextOnce ??= contextOf(req));
+    const direct = method === 'POST' ? options.direct.prepare(body, req.headers) : undefined;
+    if (direct) {
+      // A context that cannot be made (no valid token, say) is Apollo's to report, as ever.
+      const made = await context().catch(() => undefined);
+      if (made) {
+        await answerDirectly({ ...options, operation: direct, context: made, req, res });
+        return;
+      }
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method,
@@ -88,17 +119,7 @@ export function graphqlHttpHandler<Ctx extends object>(
         search,
         body,
       },
-      context: async () => {
-        try {
-          const context = await httpContext(req);
-          bindContextToRequest(context, req);
-          return context;
-        } catch (error) {
-          const refused = contextCreationError(error);
-          tagWithCorrelationId(refused, correlationIdOf(req));
-          throw refused;
-        }
-      },
+      context,
     });
     await writeGraphQLResponse(res, response);
   };

@@ -2,11 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse,
-  specifiedRules,
-  validate,
   type DocumentNode,
   type ExecutionArgs,
   type GraphQLSchema,
@@ -24,13 +21,13 @@ import { RateLimiter } from '../app/rate-limiter';
 import { correlationIdOf } from './correlation';
 import { DocumentCache } from './document-cache';
 import { fragmentsOf } from './document-limits-plugin';
+import { documentValidator, withCode } from './document-validation';
 import { findDomainError, tagWithCorrelationId, type ErrorFormatter } from './errors';
-import { MAX_BODY_BYTES, MAX_TOKENS, limitRules } from './limits';
+import { MAX_BODY_BYTES, MAX_TOKENS } from './limits';
 import { outcomeOf, type ServerMetrics } from './metrics';
 import type { CallerOf } from './request-log/operation';
 import { WsOperationLog } from './request-log/ws';
 import { operationCost, tooCostlyError } from './query-cost';
-import { tooManySelectionsError } from './selection-count';
 import type { ServerLimits } from './server-limits';
 import { SubscriptionQuota, type SubscriptionHolder } from './subscription-quota';
 
@@ -81,17 +78,6 @@ function rawToString(data: RawData): string {
   return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code },
-  });
-}
-
 /** graphql-ws on a `ws` server, with the same limits and error formatting as the HTTP side. */
 export function createGraphQLWebSocket<Ctx extends object>(
   options: GraphQLWebSocketOptions<Ctx>,
@@ -104,16 +90,7 @@ export function createGraphQLWebSocket<Ctx extends object>(
   const inits = new RateLimiter(limits.connectionInitsPerMinute, 60_000);
   const validDocuments = new DocumentCache();
 
-  /** Why a parsed document is refused: size limits first, then graphql's validation; empty when valid. */
-  const validationErrors = (document: DocumentNode): readonly GraphQLError[] => {
-    const tooMany = tooManySelectionsError(document, limits.maxSelections);
-    if (tooMany) return [tooMany];
-    // The limit rules first and alone, so an oversized document never reaches the costlier rules.
-    let errors = validate(schema, document, limitRules);
-    if (errors.length === 0) errors = validate(schema, document, validationRules);
-    return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-  };
-  const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+  const validationErrors = documentValidator(schema, production, limits.maxSelections);
   type Ctxt = Context<Record<string, unknown>, Connection<Ctx>>;
 
   const format = (connection: Connection<Ctx>, errors: readonly GraphQLError[]) =>

@@ -33,6 +33,7 @@ export async function startTestServer(
     registry,
     httpContext: (req) => fixture.httpContext(req),
     wsContext: (params, req) => fixture.wsContext(params, req),
+    callerOf: (context) => context.user,
     routes: options.routes,
     readiness: async () => ({
       ready: fixture.ready,

@@ -68,6 +68,12 @@ export function logHttpRequests(
   };
 }
 
+/** What the GraphQL layer learnt of a request, for its log line. */
+export function noteOperation(req: IncomingMessage, learnt: Partial<HttpRequestRecord>): void {
+  const record = records.get(req);
+  if (record) Object.assign(record, learnt);
+}
+
 /**
  * Fills the request's log record with the operation Apollo resolved, the caller of its context and
  * the outcome (the same code the metrics count). A request Apollo refused before it had a context
