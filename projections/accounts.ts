@@ -3,6 +3,7 @@ import type { RoleAssignment } from '../src/domain/account/roles';
 import type { StoredEvent } from '../src/eventstore/port';
 import type { ReadModelReader } from '../src/readmodel/port';
 import type { ProjectionTx } from '../src/readmodel/projection';
+import { keptPairKeys } from './kept-keys';
 import { pagedSearch, type PagedIds } from './paged-search';
 import { profileKey, type ProfileDoc } from './profiles';
 import { searchWords, wordEntry } from './search-words';
@@ -52,6 +53,8 @@ export type GroupDoc = {
 export const accountKey = (accountId: string): string => `account:${accountId}`;
 const accountByDomainKey = (domain: string): string => `account-domain:${domain.toLowerCase()}`;
 const accountUserKey = (accountId: string, userId: string): string => `account-user:${accountId}:${userId}`;
+/** The same keys, kept for reads (see `keptPairKeys`). */
+const readAccountUserKey = keptPairKeys(accountUserKey);
 /** Sorted set: user IDs by seq. */
 const accountUsersKey = (accountId: string): string => `account-users:${accountId}`;
 /** Lexical set of `wordEntry(word, seq, userId)`. */
@@ -283,7 +286,7 @@ export function accountQueries(reads: ReadModelReader) {
     account: (accountId: string): Promise<AccountDoc | undefined> =>
       reads.get<AccountDoc>(accountKey(accountId)),
     users: (accountId: string, userIds: readonly string[]): Promise<(AccountUserDoc | undefined)[]> =>
-      reads.getMany<AccountUserDoc>(userIds.map((id) => accountUserKey(accountId, id))),
+      reads.getMany<AccountUserDoc>(userIds.map((id) => readAccountUserKey(accountId, id))),
     user: (accountId: string, userId: string): Promise<AccountUserDoc | undefined> =>
       reads.get<AccountUserDoc>(accountUserKey(accountId, userId)),
     usersPage: (accountId: string, page: PageRequest): Promise<PagedIds> =>

@@ -2,6 +2,7 @@ import type { ProfileEvent } from '../src/domain/profile/events';
 import type { StoredEvent } from '../src/eventstore/port';
 import type { ReadModelReader } from '../src/readmodel/port';
 import type { ProjectionTx } from '../src/readmodel/projection';
+import { keptKeys } from './kept-keys';
 
 export type ProfileDoc = {
   userId: string;
@@ -13,6 +14,8 @@ export type ProfileDoc = {
 };
 
 export const profileKey = (userId: string): string => `profile:${userId}`;
+/** The same keys, kept for reads (see `keptKeys`). */
+const readProfileKey = keptKeys(profileKey);
 /** A sorted set of the user IDs whose profile has this email (lower-cased). */
 const profilesByEmailKey = (email: string): string => `profile-email:${email.toLowerCase()}`;
 
@@ -48,7 +51,7 @@ export function profileQueries(reads: ReadModelReader) {
   return {
     byId: (userId: string): Promise<ProfileDoc | undefined> => reads.get<ProfileDoc>(profileKey(userId)),
     byIds: (userIds: readonly string[]): Promise<(ProfileDoc | undefined)[]> =>
-      reads.getMany<ProfileDoc>(userIds.map(profileKey)),
+      reads.getMany<ProfileDoc>(userIds.map(readProfileKey)),
     /** The one active profile with this email; null when none, or when two share it (it says not who is meant). */
     async activeUserIdWithEmail(email: string): Promise<string | null> {
       const members = await reads.sortedRange(profilesByEmailKey(email), { limit: 10 });
