@@ -54,7 +54,11 @@ function plainRequestOf(body: unknown): PlainRequest | undefined {
   return { query: body.query, operationName, variables };
 }
 
-/** Whether Apollo would answer with `application/json`, the one content type answered directly. */
+/**
+ * Whether Apollo would answer with `application/json`, the one content type answered directly.
+ * (Only `application/json` bodies come here: a browser sends them cross-site only after a CORS
+ * preflight, which is all Apollo's CSRF prevention asks of a POST.)
+ */
 const acceptsPlainJson = (accept: string | undefined): boolean =>
   accept === undefined || accept === '*/*' || accept === 'application/json';
 
