@@ -9,6 +9,7 @@ import {
 import { conflict } from '../domain/errors';
 import type { ChangeMark, EventMetadata, EventStore, NewEvent, Position } from '../eventstore/port';
 import { WrongExpectedVersionError } from '../eventstore/port';
+import { RecentMap } from '../cache/recent-map';
 import { KeyedLock } from './keyed-lock';
 
 export interface CommandResult<E, S> {
@@ -43,7 +44,7 @@ const PAGE = 1000;
  * a command reads only the events appended since it last saw the stream.
  */
 export class CommandHandler {
-  private readonly cache = new Map<string, Loaded>();
+  private readonly cache: RecentMap<string, Loaded>;
   // Deciders may evolve cached states in place, so one process handles one stream at a time.
   private readonly lock = new KeyedLock();
   private readonly queuedReads = new Map<string, Promise<unknown>>();
@@ -51,7 +52,9 @@ export class CommandHandler {
   constructor(
     private readonly store: EventStore,
     private readonly options: { maxAttempts?: number; cacheSize?: number } = {},
-  ) {}
+  ) {
+    this.cache = new RecentMap(options.cacheSize ?? 10_000);
+  }
 
   async execute<C extends Command, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
@@ -164,11 +167,7 @@ export class CommandHandler {
   }
 
   private remember(key: string, loaded: Loaded): void {
-    // Map keeps insertion order: re-inserting marks the entry as most recently used.
-    this.cache.delete(key);
     this.cache.set(key, loaded);
-    const limit = this.options.cacheSize ?? 10_000;
-    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);
   }
 }
 

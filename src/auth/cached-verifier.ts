@@ -1,3 +1,4 @@
+import { RecentMap } from '../cache/recent-map';
 import type { Claims, TokenVerifier } from './claims';
 
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -15,7 +16,7 @@ export interface CachedVerifierOptions {
 
 /**
  * Remembers verified tokens by their exact text until their `exp` (least recently used
- * forgotten first), so a client sending the same token on every request pays for one
+ * forgotten first, see `RecentMap`), so a client sending the same token on every request pays for one
  * signature check. Refusals are not remembered; after `exp` the token is verified (and
  * refused) again.
  */
@@ -25,16 +26,13 @@ export function cachedTokenVerifier(
 ): TokenVerifier {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
+  const entries = new RecentMap<string, Entry>(maxEntries);
   return {
     async verify(token: string): Promise<Claims> {
       const cached = entries.get(token);
       if (cached !== undefined) {
+        if (cached.expiresAt > now()) return cached.claims;
         entries.delete(token);
-        if (cached.expiresAt > now()) {
-          entries.set(token, cached);
-          return cached.claims;
-        }
       }
       const verified = await inner.verify(token);
       // Shared by every request with this token: frozen, so none can change it for the others.
@@ -42,7 +40,6 @@ export function cachedTokenVerifier(
       const expiresAt = claims.exp * 1000;
       if (expiresAt > now()) {
         entries.set(token, { claims, expiresAt });
-        while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       }
       return claims;
     },

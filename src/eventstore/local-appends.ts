@@ -1,3 +1,5 @@
+import { RecentMap } from '../cache/recent-map';
+
 const DEFAULT_CAPACITY = 100_000;
 
 /**
@@ -8,9 +10,13 @@ const DEFAULT_CAPACITY = 100_000;
 export class LocalAppends {
   private seq = 0;
   private forgottenUpTo = 0;
-  private readonly lastAppend = new Map<string, number>();
+  private readonly lastAppend: RecentMap<string, number>;
 
-  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+  constructor(capacity = DEFAULT_CAPACITY) {
+    this.lastAppend = new RecentMap(capacity, (_stream, seq) => {
+      this.forgottenUpTo = Math.max(this.forgottenUpTo, seq);
+    });
+  }
 
   /** The sequence number of the latest append, for a later `appendedSince`. */
   get current(): number {
@@ -20,14 +26,7 @@ export class LocalAppends {
   /** Records an append to the stream; returns its sequence number. */
   record(streamId: string): number {
     this.seq += 1;
-    // Re-inserting keeps the map in order of last append, so the oldest is forgotten first.
-    this.lastAppend.delete(streamId);
     this.lastAppend.set(streamId, this.seq);
-    while (this.lastAppend.size > this.capacity) {
-      const [oldest, seq] = this.lastAppend.entries().next().value as [string, number];
-      this.lastAppend.delete(oldest);
-      this.forgottenUpTo = seq;
-    }
     return this.seq;
   }
 

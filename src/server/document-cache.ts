@@ -1,4 +1,5 @@
 import type { DocumentNode } from 'graphql';
+import { RecentMap } from '../cache/recent-map';
 
 /**
  * Valid documents (or what was learnt of them) by their text, least recently used first out: the same
@@ -6,28 +7,21 @@ import type { DocumentNode } from 'graphql';
  * Only short texts are kept, so the cache's memory stays bounded.
  */
 export class DocumentCache<T = DocumentNode> {
-  private readonly documents = new Map<string, T>();
+  private readonly documents: RecentMap<string, T>;
 
   constructor(
-    private readonly maxEntries = 500,
+    maxEntries = 500,
     private readonly maxTextLength = 4096,
-  ) {}
+  ) {
+    this.documents = new RecentMap(maxEntries);
+  }
 
   get(text: string): T | undefined {
-    const document = this.documents.get(text);
-    if (document !== undefined) {
-      this.documents.delete(text);
-      this.documents.set(text, document);
-    }
-    return document;
+    return this.documents.get(text);
   }
 
   set(text: string, document: T): void {
     if (text.length > this.maxTextLength) return;
     this.documents.set(text, document);
-    if (this.documents.size > this.maxEntries) {
-      const oldest = this.documents.keys().next();
-      if (!oldest.done) this.documents.delete(oldest.value);
-    }
   }
 }

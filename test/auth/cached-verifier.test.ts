@@ -79,4 +79,20 @@ describe('cached token verifier', () => {
 
     expect(inner.checked).toEqual([a, b, c, b]);
   });
+
+  test('a token in use is never forgotten, however many others come and go', async () => {
+    const inner = countingVerifier();
+    const verifier = cachedTokenVerifier(inner, { maxEntries: 4 });
+    const hot = await tokenFor('hot');
+    const others = await Promise.all(Array.from({ length: 20 }, (_, i) => tokenFor(`other-${i}`)));
+
+    await verifier.verify(hot);
+    for (const other of others) {
+      await verifier.verify(other);
+      await verifier.verify(hot);
+    }
+    await verifier.verify(others[0]); // long forgotten: checked again
+
+    expect(inner.checked).toEqual([hot, ...others, others[0]]);
+  });
 });

@@ -142,11 +142,11 @@ export class RoleAssignment {
     const virtualAccount = assignment.virtualAccountId
       ? account.virtualAccounts.find((va) => va.id === assignment.virtualAccountId)
       : undefined;
-    return Object.assign(new RoleAssignment(), {
-      role: assignment.role,
-      virtualAccount: virtualAccount ? VirtualAccount.from(virtualAccount) : null,
-      viaGroup,
-    });
+    const role = new RoleAssignment();
+    role.role = assignment.role;
+    role.virtualAccount = virtualAccount ? VirtualAccount.from(virtualAccount) : null;
+    role.viaGroup = viaGroup;
+    return role;
   }
 }
 
@@ -170,15 +170,16 @@ export class AccountUser {
   @Field(() => [RoleAssignment])
   directRoles!: RoleAssignment[];
 
+  // Set one by one, as `Profile.from` is (see there).
   static from(doc: AccountUserDoc, account: AccountDoc, profileDoc: ProfileDoc | undefined): AccountUser {
-    return Object.assign(new AccountUser(), {
-      addedAt: doc.addedAt,
-      addedBy: doc.addedBy,
-      doc,
-      account,
-      profile: profileDoc ? Profile.from(profileDoc) : null,
-      directRoles: doc.directRoles.map((assignment) => RoleAssignment.of(account, assignment, null)),
-    });
+    const user = new AccountUser();
+    user.addedAt = doc.addedAt;
+    user.addedBy = doc.addedBy;
+    user.doc = doc;
+    user.account = account;
+    user.profile = profileDoc ? Profile.from(profileDoc) : null;
+    user.directRoles = doc.directRoles.map((assignment) => RoleAssignment.of(account, assignment, null));
+    return user;
   }
 }
 
