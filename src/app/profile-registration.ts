@@ -3,12 +3,14 @@ import { profileDecider, profileStreamId } from '../domain/profile/decider';
 import { commandMetadata } from './caller';
 import type { CommandRunner } from './command-runner';
 
+type SyncedClaims = Pick<Claims, 'email' | 'name' | 'company'>;
+
 /**
  * Registers the caller's profile on first sight and follows changed claims. Remembers the
  * claims it last synced per user, so an unchanged token costs no event-store read.
  */
 export class ProfileRegistration {
-  private readonly synced = new Map<string, string>();
+  private readonly synced = new Map<string, SyncedClaims>();
 
   constructor(
     private readonly runner: CommandRunner,
@@ -16,9 +18,10 @@ export class ProfileRegistration {
   ) {}
 
   async ensure(claims: Claims, correlationId: string | null): Promise<void> {
-    const fields = { email: claims.email, name: claims.name, company: claims.company };
-    const fingerprint = JSON.stringify(fields);
-    if (this.synced.get(claims.sub) === fingerprint) return;
+    const last = this.synced.get(claims.sub);
+    if (last && last.email === claims.email && last.name === claims.name && last.company === claims.company)
+      return;
+    const fields: SyncedClaims = { email: claims.email, name: claims.name, company: claims.company };
     const actor = { userId: claims.sub, platformRoles: claims.roles, supportCaseId: null };
     await this.runner.execute(profileDecider, profileStreamId(claims.sub), {
       type: 'SyncProfileFromToken',
@@ -26,6 +29,6 @@ export class ProfileRegistration {
       metadata: commandMetadata({ actor, correlationId }, this.clock),
     });
     if (this.synced.size >= 100_000) this.synced.clear();
-    this.synced.set(claims.sub, fingerprint);
+    this.synced.set(claims.sub, fields);
   }
 }

@@ -14,7 +14,7 @@ import { DocumentCache } from './document-cache';
 import { fragmentsOf } from './document-limits-plugin';
 import type { DocumentValidator } from './document-validation';
 import { MAX_TOKENS } from './limits';
-import { operationCost } from './query-cost';
+import { operationCostOf } from './query-cost';
 
 /** A request ready to run as it is: its document valid, its operation chosen and compiled, its variables sound. */
 export interface DirectOperation {
@@ -78,6 +78,8 @@ export interface DirectOperationsOptions {
  */
 export class DirectOperations {
   private readonly documents = new DocumentCache<ValidDocument | null>();
+  /** Costs that no variable goes into, by operation: the same for every request. */
+  private readonly fixedCosts = new WeakMap<OperationDefinitionNode, number>();
 
   constructor(private readonly options: DirectOperationsOptions) {}
 
@@ -96,12 +98,24 @@ export class DirectOperations {
     if (!isCompiledQuery(compiled)) return undefined;
     const variables = request.variables ?? {};
     const { schema, maxCost } = this.options;
-    if (operationCost(schema, fragments, operation, variables) > maxCost) return undefined;
+    if (this.costOf(operation, fragments, variables) > maxCost) return undefined;
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
       maxErrors: 1,
     });
     if (coerced.errors) return undefined;
     return { compiled, operation, variables, source: request.query };
+  }
+
+  private costOf(
+    operation: OperationDefinitionNode,
+    fragments: readonly FragmentDefinitionNode[],
+    variables: Variables,
+  ): number {
+    const fixed = this.fixedCosts.get(operation);
+    if (fixed !== undefined) return fixed;
+    const { cost, usedVariables } = operationCostOf(this.options.schema, fragments, operation, variables);
+    if (!usedVariables) this.fixedCosts.set(operation, cost);
+    return cost;
   }
 
   private validDocument(text: string): ValidDocument | null {

@@ -33,6 +33,8 @@ type Variables = Readonly<Record<string, unknown>> | null | undefined;
 class CostEstimator {
   private readonly memo = new Map<string, number>();
   private readonly visiting = new Set<string>();
+  /** Whether a variable's value went into the cost. */
+  usedVariables = false;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -116,6 +118,7 @@ class CostEstimator {
   private intValue(node: ValueNode): number | undefined {
     if (node.kind === Kind.INT) return Number(node.value);
     if (node.kind !== Kind.VARIABLE) return undefined;
+    this.usedVariables = true;
     const name = node.name.value;
     const given = this.variables?.[name];
     if (typeof given === 'number') return given;
@@ -125,6 +128,22 @@ class CostEstimator {
   }
 }
 
+/**
+ * The cost of the operation about to run, with the request's variables, and whether any of them went
+ * into it (when none did, the cost is the same for every request of the operation).
+ */
+export function operationCostOf(
+  schema: GraphQLSchema,
+  fragments: readonly FragmentDefinitionNode[],
+  operation: OperationDefinitionNode,
+  variables: Variables,
+): { cost: number; usedVariables: boolean } {
+  const byName = new Map(fragments.map((fragment) => [fragment.name.value, fragment]));
+  const estimator = new CostEstimator(schema, byName, operation, variables);
+  const cost = estimator.total();
+  return { cost, usedVariables: estimator.usedVariables };
+}
+
 /** The cost of the operation about to run, with the request's variables. */
 export function operationCost(
   schema: GraphQLSchema,
@@ -132,8 +151,7 @@ export function operationCost(
   operation: OperationDefinitionNode,
   variables: Variables,
 ): number {
-  const byName = new Map(fragments.map((fragment) => [fragment.name.value, fragment]));
-  return new CostEstimator(schema, byName, operation, variables).total();
+  return operationCostOf(schema, fragments, operation, variables).cost;
 }
 
 /** BAD_USER_INPUT with `extensions.cost` / `extensions.maxCost`, HTTP 400. */

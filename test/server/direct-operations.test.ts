@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { CompiledOperations } from '../../src/server/compiled-operations';
 import { DirectOperations } from '../../src/server/direct-operations';
 import { documentValidator } from '../../src/server/document-validation';
+import { buildGraphQLSchema } from '../../src/graphql/schema';
 import { createFixture } from './fixture';
 
 /** Which POSTs are run directly; every other one is Apollo's to answer (refusals included). */
@@ -69,6 +70,22 @@ describe('the direct path of /graphql over HTTP', () => {
     const query = '{ deep { next { next { level } } } }';
     expect(prepared({ query }, json, direct(false, 1_000))).toBeDefined();
     expect(prepared({ query }, json, direct(false, 1))).toBeUndefined();
+  });
+
+  it('costs each request again when a variable goes into the cost', () => {
+    const served = buildGraphQLSchema();
+    const operations = new DirectOperations({
+      schema: served,
+      validate: documentValidator(served, false, 500),
+      compiled: new CompiledOperations(served),
+      maxCost: 300,
+    });
+    const query = 'query ($n: Int) { smartAccount(id: "a") { users(first: $n) { nodes { addedAt } } } }';
+    const page = (n: number) => operations.prepare({ query, variables: { n } }, json);
+    // 1 + n × (1 + 1 + 1): 31 for 10, 1,201 for 400.
+    expect(page(10)).toBeDefined();
+    expect(page(400)).toBeUndefined();
+    expect(page(10)).toBeDefined();
   });
 
   it('leaves introspection to Apollo in production', () => {

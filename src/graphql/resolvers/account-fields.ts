@@ -14,6 +14,17 @@ import {
 import { toConnection, type Connection } from '../types/connection';
 import { PageArgs, SearchPageArgs } from '../types/page-args';
 
+/** The page's items with their nodes, leaving out any the read models no longer have. */
+function pageItems<T>(items: ReadonlyArray<{ seq: number }>, nodes: ReadonlyArray<T | null>) {
+  // A loop, not flatMap: flatMap's one-element arrays showed in the profile of a users page.
+  const withNodes: Array<{ seq: number; node: T }> = [];
+  for (let index = 0; index < items.length; index++) {
+    const node = nodes[index];
+    if (node) withNodes.push({ seq: items[index].seq, node });
+  }
+  return withNodes;
+}
+
 function requireMemberAccess(account: SmartAccount): void {
   if (!account.access.readMembers) throw forbiddenTo('readMembers');
 }
@@ -43,11 +54,7 @@ export class SmartAccountFields {
       account.doc,
       page.items.map((item) => item.id),
     );
-    const items = page.items.flatMap((item, index) => {
-      const node = users[index];
-      return node ? [{ seq: item.seq, node }] : [];
-    });
-    return toConnection(items, size, page.totalCount);
+    return toConnection(pageItems(page.items, users), size, page.totalCount);
   }
 
   @FieldResolver(() => AccountUser, { nullable: true })
@@ -74,11 +81,8 @@ export class SmartAccountFields {
       account.id,
       page.items.map((item) => item.id),
     );
-    const items = page.items.flatMap((item, index) => {
-      const doc = docs[index];
-      return doc ? [{ seq: item.seq, node: UserGroup.from(doc, account.doc, true) }] : [];
-    });
-    return toConnection(items, size, page.totalCount);
+    const groups = docs.map((doc) => (doc ? UserGroup.from(doc, account.doc, true) : null));
+    return toConnection(pageItems(page.items, groups), size, page.totalCount);
   }
 
   @FieldResolver(() => UserGroup, { nullable: true })
