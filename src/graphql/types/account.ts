@@ -177,7 +177,8 @@ export class AccountUser {
     user.addedBy = doc.addedBy;
     user.doc = doc;
     user.account = account;
-    user.profile = profileDoc ? Profile.from(profileDoc) : null;
+    // The read model's frozen document itself: a profile's fields are plain, nothing to copy.
+    user.profile = profileDoc ?? null;
     user.directRoles = doc.directRoles.map((assignment) => RoleAssignment.of(account, assignment, null));
     return user;
   }
