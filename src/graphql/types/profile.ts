@@ -23,17 +23,8 @@ export class Profile {
   @Field(() => DateTimeScalar)
   registeredAt!: string;
 
-  // Fields set one by one: `Object.assign(new Profile(), doc)` measured five times slower, and a
-  // users page builds 50 of these (with its users and their roles).
   static from(doc: ProfileDoc): Profile {
-    const profile = new Profile();
-    profile.userId = doc.userId;
-    profile.email = doc.email;
-    profile.name = doc.name;
-    profile.company = doc.company;
-    profile.active = doc.active;
-    profile.registeredAt = doc.registeredAt;
-    return profile;
+    return Object.assign(new Profile(), doc);
   }
 }
 
