@@ -3,9 +3,8 @@ import { RecentMap } from '../cache/recent-map';
 
 /**
  * Valid documents (or what was learnt of them) by their text, least recently used first out (see
- * `RecentMap`): the same
- * subscription sent 10,000 times is parsed and validated once and its AST shared.
- * Only short texts are kept, so the cache's memory stays bounded.
+ * `RecentMap`): the same subscription sent 10,000 times is parsed and validated once and its AST
+ * shared. Only short texts are kept, so the cache's memory stays bounded.
  */
 export class DocumentCache<T = DocumentNode> {
   private readonly documents: RecentMap<string, T>;
